@@ -1,0 +1,401 @@
+/*
+ * pgroup.c: the run's process group, its wall-clock deadline, and cleanup.
+ *
+ * Guarantees:
+ * - The child starts in its own process group (setpgid in the child and in sandrun, so
+ *   neither order of scheduling leaves a window) with the signal mask and dispositions
+ *   reset, and with PR_SET_PDEATHSIG(SIGKILL) once its identity is final.
+ * - The deadline is CLOCK_MONOTONIC and covers the whole run; when it fires, or when
+ *   SIGINT, SIGTERM or SIGHUP reach sandrun, every process of the run is SIGKILLed.
+ * - When sandrun returns from pgroup_run, no process of the run is alive or a zombie,
+ *   even one that left the group (setsid, setpgid, double fork): sandrun is a child
+ *   subreaper, so orphans come back to it, and it kills and reaps its whole tree of
+ *   descendants until waitpid reports ECHILD.
+ * Does not:
+ * - bound CPU time or memory (rlimits, runner.c);
+ * - forbid setsid or setpgid (filter.c does; this file does not rely on it);
+ * - survive a SIGKILL to sandrun itself: only the direct child gets PDEATHSIG, so its
+ *   descendants would outlive it (no cgroup or pid namespace is used).
+ */
+#include "sandrun.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Signals that end the whole run; sandrun then exits 128+N like a killed program. */
+static const int fatal_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+static volatile sig_atomic_t fatal_signal_seen;
+static sigset_t mask_before_init;   /* restored in ppoll, so signals arrive only there */
+static pid_t runner_pid;
+static pid_t run_pgid;              /* the child's pid, 0 before the fork */
+static int error_pipe_write = -1;   /* the child's end, kept across close_other_fds */
+static bool terminal_handed_over;
+
+/* What the child writes down the close-on-exec error pipe when it fails before exec. */
+struct child_message {
+	int stage;
+	int err;
+	char msg[256];
+};
+
+static void on_fatal_signal(int sig)
+{
+	fatal_signal_seen = sig;
+}
+
+static uint64_t monotonic_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		die_sys("clock_gettime(CLOCK_MONOTONIC)");
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+void pgroup_init(void)
+{
+	sigset_t block;
+	struct sigaction sa;
+
+	runner_pid = getpid();
+	/* Orphans of the run (double fork, setsid) are reparented to sandrun, not init. */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
+		die_sys("prctl(PR_SET_CHILD_SUBREAPER)");
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_fatal_signal;
+	if (sigemptyset(&sa.sa_mask) != 0 || sigemptyset(&block) != 0)
+		die_sys("sigemptyset");
+	for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++) {
+		if (sigaction(fatal_signals[i], &sa, NULL) != 0)
+			die_sys("sigaction(%d)", fatal_signals[i]);
+		if (sigaddset(&block, fatal_signals[i]) != 0)
+			die_sys("sigaddset");
+	}
+	/* Blocked except inside ppoll: a signal can never slip between check and wait. */
+	if (sigprocmask(SIG_BLOCK, &block, &mask_before_init) != 0)
+		die_sys("sigprocmask");
+	/* sandrun takes the terminal back from a background position; never stop for it. */
+	sa.sa_handler = SIG_IGN;
+	if (sigaction(SIGTTOU, &sa, NULL) != 0)
+		die_sys("sigaction(SIGTTOU)");
+}
+
+/* ---- the child's side, between fork and execve ---- */
+
+_Noreturn void pgroup_child_report(int stage, int err, const char *msg)
+{
+	struct child_message m = { .stage = stage, .err = err };
+	ssize_t written;
+
+	snprintf(m.msg, sizeof m.msg, "%s", msg);
+	/* One write below PIPE_BUF is atomic; if it fails there is nobody left to tell. */
+	written = write(error_pipe_write, &m, sizeof m);
+	(void)written;
+	_exit(EXIT_SETUP);
+}
+
+/* Default dispositions and an empty mask: SIG_IGN would survive execve otherwise. */
+static void reset_signals(void)
+{
+	sigset_t empty;
+
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		/* Numbers reserved by libc for its own threads fail EINVAL: nothing to reset. */
+		if (signal(sig, SIG_DFL) == SIG_ERR && errno != EINVAL)
+			child_fail_sys("signal(%d)", sig);
+	}
+	if (sigemptyset(&empty) != 0 || sigprocmask(SIG_SETMASK, &empty, NULL) != 0)
+		child_fail_sys("sigprocmask");
+}
+
+static void child_start(void)
+{
+	if (setpgid(0, 0) != 0)
+		child_fail_sys("setpgid");
+	reset_signals();
+}
+
+void pgroup_child_set_deathsig(void)
+{
+	/* Set after the identity change, which clears it (prctl(2)). */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
+		child_fail_sys("prctl(PR_SET_PDEATHSIG)");
+	/* sandrun may have died before the prctl: then no signal would ever come. */
+	if (getppid() != runner_pid)
+		child_fail("sandrun exited during setup");
+}
+
+void pgroup_child_close_fds(void)
+{
+	int fd = error_pipe_write;
+
+	/* Everything above 2 except the error pipe, which execve closes (O_CLOEXEC). */
+	if (fd > 3 && syscall(SYS_close_range, 3u, (unsigned)fd - 1u, 0u) != 0)
+		child_fail_sys("close_range");
+	if (syscall(SYS_close_range, (unsigned)fd + 1u, ~0u, 0u) != 0)
+		child_fail_sys("close_range");
+}
+
+/* ---- sandrun's side ---- */
+
+static void handover_terminal(pid_t pgid)
+{
+	/* A child in a background group that reads the terminal would stop on SIGTTIN. */
+	if (!isatty(STDIN_FILENO) || tcgetpgrp(STDIN_FILENO) != getpgrp())
+		return;
+	if (tcsetpgrp(STDIN_FILENO, pgid) == 0)
+		terminal_handed_over = true;
+}
+
+static void take_terminal_back(void)
+{
+	if (terminal_handed_over && tcsetpgrp(STDIN_FILENO, getpgrp()) == 0)
+		terminal_handed_over = false;
+}
+
+/* Appends every child of pid (all its threads' children) to *list. */
+static void list_children(pid_t pid, pid_t **list, size_t *count, size_t *cap)
+{
+	char path[64];
+	DIR *tasks;
+	struct dirent *task;
+
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	tasks = opendir(path);
+	if (!tasks)
+		return;   /* pid is gone: its children were reparented to sandrun */
+	while ((task = readdir(tasks)) != NULL) {
+		char file[sizeof path + sizeof task->d_name + 16];
+		FILE *f;
+		long child;
+
+		if (task->d_name[0] == '.')
+			continue;
+		snprintf(file, sizeof file, "%s/%s/children", path, task->d_name);
+		f = fopen(file, "re");
+		if (!f)
+			continue;
+		while (fscanf(f, "%ld", &child) == 1) {
+			if (*count == *cap) {
+				*cap = *cap ? *cap * 2 : 64;
+				*list = realloc(*list, *cap * sizeof **list);
+				if (!*list)
+					die("out of memory listing the run's processes");
+			}
+			(*list)[(*count)++] = (pid_t)child;
+		}
+		fclose(f);
+	}
+	closedir(tasks);
+}
+
+static bool is_zombie(pid_t pid)
+{
+	char path[64], buf[256];
+	ssize_t n;
+	int fd;
+	char *close_paren;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return true;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return true;
+	buf[n] = '\0';
+	close_paren = strrchr(buf, ')');   /* the command name may hold spaces and parens */
+	return close_paren && close_paren[1] == ' ' && close_paren[2] == 'Z';
+}
+
+/*
+ * SIGKILLs every descendant of sandrun, breadth first over /proc/PID/task/TID/children.
+ * Returns how many live (non-zombie) processes were signalled.
+ */
+static size_t kill_descendants(void)
+{
+	pid_t *list = NULL;
+	size_t count = 0, cap = 0, alive = 0;
+
+	list_children(runner_pid, &list, &count, &cap);
+	for (size_t i = 0; i < count; i++) {
+		pid_t pid = list[i];
+
+		if (!is_zombie(pid))
+			alive++;
+		/* ESRCH: it died meanwhile; its children are then sandrun's and come next turn. */
+		if (kill(pid, SIGKILL) != 0 && errno != ESRCH)
+			die_sys("kill(%d, SIGKILL)", (int)pid);
+		list_children(pid, &list, &count, &cap);
+	}
+	free(list);
+	return alive;
+}
+
+void pgroup_kill_all(void)
+{
+	int status;
+
+	/* The leader is a zombie or alive, never reaped yet: its pgid cannot be reused. */
+	if (run_pgid > 0 && kill(-run_pgid, SIGKILL) != 0 && errno != ESRCH)
+		die_sys("kill(-%d, SIGKILL)", (int)run_pgid);
+	for (;;) {
+		kill_descendants();
+		pid_t reaped = waitpid(-1, &status, __WALL);
+
+		if (reaped < 0 && errno == ECHILD)
+			break;
+		if (reaped < 0 && errno != EINTR)
+			die_sys("waitpid");
+	}
+	take_terminal_back();
+}
+
+static int open_pidfd(pid_t pid)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	if (fd < 0 && errno == ENOSYS)
+		die("pidfd_open: not supported by this kernel; sandrun needs Linux 6.2 or newer");
+	if (fd < 0)
+		die_sys("pidfd_open");
+	return fd;
+}
+
+/* Reads the child's message, if any; returns false once the pipe reached EOF. */
+static bool read_child_message(int fd, struct outcome *out)
+{
+	struct child_message m;
+	ssize_t n;
+
+	do
+		n = read(fd, &m, sizeof m);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		die_sys("read(error pipe)");
+	if (n == 0)
+		return false;
+	if ((size_t)n != sizeof m)
+		die("short message from the child on the error pipe");
+	out->child_stage = m.stage;
+	out->child_errno = m.err;
+	m.msg[sizeof m.msg - 1] = '\0';
+	snprintf(out->child_msg, sizeof out->child_msg, "%s", m.msg);
+	return true;
+}
+
+/* Milliseconds until the deadline as a timespec for ppoll; NULL without a deadline. */
+static struct timespec *time_left(uint64_t deadline_ms, struct timespec *ts)
+{
+	uint64_t now = monotonic_ms(), left;
+
+	if (deadline_ms == 0)
+		return NULL;
+	left = deadline_ms > now ? deadline_ms - now : 0;
+	ts->tv_sec = (time_t)(left / 1000u);
+	ts->tv_nsec = (long)(left % 1000u) * 1000000L;
+	return ts;
+}
+
+/* Waits for the child to exit, the deadline, or a fatal signal. */
+static void supervise(int pidfd, int pipe_read, uint64_t deadline_ms, struct outcome *out)
+{
+	struct pollfd fds[2] = {
+		{ .fd = pidfd, .events = POLLIN },
+		{ .fd = pipe_read, .events = POLLIN },
+	};
+
+	for (;;) {
+		struct timespec ts;
+		int ready = ppoll(fds, 2, time_left(deadline_ms, &ts), &mask_before_init);
+
+		if (ready < 0 && errno != EINTR)
+			die_sys("ppoll");
+		if (fatal_signal_seen) {
+			out->fatal_signal = fatal_signal_seen;
+			return;
+		}
+		if (fds[1].fd >= 0 && (fds[1].revents & (POLLIN | POLLHUP))) {
+			if (!read_child_message(fds[1].fd, out))
+				fds[1].fd = -1;   /* EOF: execve succeeded, or the child is gone */
+		}
+		if (fds[0].revents & POLLIN)
+			return;
+		if (ready == 0 && deadline_ms != 0 && monotonic_ms() >= deadline_ms) {
+			out->timed_out = true;
+			return;
+		}
+	}
+}
+
+void pgroup_run(const struct policy *p, child_setup_fn setup, struct outcome *out)
+{
+	int pipefd[2], pidfd;
+	uint64_t start_ms, deadline_ms = 0;
+	pid_t pid;
+
+	memset(out, 0, sizeof *out);
+	if (pipe2(pipefd, O_CLOEXEC) != 0)
+		die_sys("pipe2");
+	start_ms = monotonic_ms();
+	if (p->lim.timeout_ms)
+		deadline_ms = start_ms + p->lim.timeout_ms;
+	pid = fork();
+	if (pid < 0)
+		die_sys("fork");
+	if (pid == 0) {
+		close(pipefd[0]);
+		error_pipe_write = pipefd[1];
+		child_start();
+		setup(p);                       /* ends in execve or child_fail */
+		child_fail("setup returned");
+	}
+	run_pgid = pid;
+	if (close(pipefd[1]) != 0)
+		die_sys("close(error pipe)");
+	/* EACCES: the child already exec'd (it made itself leader first); ESRCH: gone. */
+	if (setpgid(pid, pid) != 0 && errno != EACCES && errno != ESRCH)
+		die_sys("setpgid");
+	handover_terminal(pid);
+	pidfd = open_pidfd(pid);
+	supervise(pidfd, pipefd[0], deadline_ms, out);
+
+	/* Anything still alive now is killed: the leader is unreaped, so the pgid is ours. */
+	if (kill_descendants() > 0 || out->timed_out || out->fatal_signal)
+		out->killed_group = true;
+	if (kill(-run_pgid, SIGKILL) != 0 && errno != ESRCH)
+		die_sys("kill(-%d, SIGKILL)", (int)run_pgid);
+	if (wait4(pid, &out->wait_status, __WALL, NULL) != pid)
+		die_sys("wait4");
+	/* A message may have been written just before the exit; the pipe is at EOF now. */
+	while (out->child_stage == CHILD_OK && read_child_message(pipefd[0], out))
+		;
+	pgroup_kill_all();
+	out->wall_ms = monotonic_ms() - start_ms;
+	if (getrusage(RUSAGE_CHILDREN, &out->usage) != 0)
+		die_sys("getrusage");
+	close(pidfd);
+	close(pipefd[0]);
+}
+
+bool pgroup_started(void)
+{
+	return run_pgid > 0 && getpid() == runner_pid;
+}

@@ -1,0 +1,120 @@
+/*
+ * sandrun.h: the one header shared by runner.c, landlock.c, filter.c and pgroup.c.
+ * It holds the exit statuses, the policy the options build, and one section per
+ * .c file listing what that file exports. No code lives here.
+ */
+#ifndef SANDRUN_H
+#define SANDRUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#define SANDRUN_VERSION "0.1.0"
+
+/* Exit statuses of sandrun itself; anything else is the program's own status or 128+signal. */
+enum {
+	EXIT_LIMIT = 124,       /* wall-clock or CPU limit hit: the whole run was SIGKILLed */
+	EXIT_SETUP = 125,       /* sandrun could not confine the run, or was called wrongly */
+	EXIT_CANNOT_EXEC = 126, /* PROGRAM exists but could not be executed */
+	EXIT_NOT_FOUND = 127,   /* PROGRAM not found */
+};
+
+/* A list of strings given by a repeatable option, in command-line order. */
+struct strlist {
+	const char **items;
+	size_t count;
+};
+
+/* Filesystem policy: landlock.c reads it, runner.c fills it from the options. */
+struct fs_policy {
+	struct strlist allow_write;   /* -W: full write rights beneath each dir */
+	struct strlist deny_read;     /* -R: nothing beneath each dir is readable */
+	struct strlist allow_read;    /* -A: strict mode, only these (and -W) are readable */
+	bool allow_net;               /* --allow-net: do not handle Landlock TCP rights */
+	int abi;                      /* Landlock ABI in use, after the probe and the build cap */
+	int ruleset_fd;               /* built in sandrun before fork; -1 until then */
+};
+
+/* Syscall policy: filter.c reads it, runner.c fills it from the options. */
+struct sys_policy {
+	bool allow_unix;              /* --allow-unix: socket(AF_UNIX) allowed */
+	bool allow_net;               /* --allow-net: socket() of every family allowed */
+	bool allow_metadata;          /* --allow-metadata: chmod/chown/xattr/utime family allowed */
+	bool no_new_procs;            /* --procs 1: fork, vfork and non-thread clone fail EAGAIN */
+};
+
+/* Resource limits; a limit of 0 means "not set". */
+struct limits {
+	uint64_t timeout_ms;          /* -t: wall clock for the whole run */
+	uint64_t cpu_sec;             /* -c: RLIMIT_CPU per process */
+	uint64_t mem_bytes;           /* -m: RLIMIT_AS per process (plus headroom, see runner.c) */
+	uint64_t data_bytes;          /* --data: RLIMIT_DATA per process */
+	uint64_t fsize_bytes;         /* -f: RLIMIT_FSIZE */
+	uint64_t procs;               /* -p: 1 = filter, more = RLIMIT_NPROC */
+	uint64_t nofile;              /* -n: RLIMIT_NOFILE */
+};
+
+/* Everything the options decide; built once in runner.c, read-only after fork. */
+struct policy {
+	char *const *argv;            /* PROGRAM and its arguments */
+	char **envp;                  /* the child's whole environment */
+	const char *chdir_to;         /* -C, NULL = stay */
+	bool has_user;                /* -u given */
+	uid_t uid;
+	gid_t gid;
+	int stdio_fds[3];             /* -i/-o/-e opened by sandrun, -1 = inherit */
+	struct limits lim;
+	struct fs_policy fs;
+	struct sys_policy sys;
+};
+
+/* ---- runner.c: errors (the only way out on failure) ---- */
+_Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void die_sys(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Child only, between fork and execve: one line to the error pipe, then _exit(125). */
+_Noreturn void child_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void child_fail_sys(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- landlock.c: filesystem confinement ---- */
+int landlock_probe(void);                        /* running ABI, capped; dies below 3 */
+void landlock_prepare(struct fs_policy *fs);     /* parent: resolve paths, build ruleset */
+void landlock_apply(struct fs_policy *fs);       /* child: restrict_self, close the fd */
+void landlock_print(const struct fs_policy *fs, FILE *out);   /* --print-policy part */
+void landlock_print_protections(int abi, bool allow_net, FILE *out);
+
+/* ---- filter.c: the seccomp-BPF program ---- */
+void filter_prepare(const struct sys_policy *sys);   /* parent: build the BPF, die if too big */
+void filter_install(void);                            /* child: last step before execve */
+void filter_print(const struct sys_policy *sys, FILE *out);   /* --print-policy part */
+
+/* ---- pgroup.c: the run's process group, deadline and cleanup ---- */
+/* How the run ended, as pgroup_run saw it. */
+struct outcome {
+	int wait_status;              /* of the main child, from wait4 */
+	bool timed_out;               /* the wall-clock deadline fired */
+	int fatal_signal;             /* SIGINT/SIGTERM/SIGHUP received by sandrun, else 0 */
+	bool killed_group;            /* sandrun had to SIGKILL processes of the run */
+	int child_stage;              /* CHILD_OK, or where the child failed before exec */
+	int child_errno;              /* errno of that failure */
+	char child_msg[256];          /* the child's one-line message */
+	uint64_t wall_ms;
+	struct rusage usage;          /* every process of the run, reaped ones included */
+};
+enum { CHILD_OK = 0, CHILD_SETUP_FAILED = 1, CHILD_EXEC_FAILED = 2 };
+
+/* Runs the child setup function in a new process and supervises the run to its end. */
+typedef void (*child_setup_fn)(const struct policy *p);
+void pgroup_init(void);                          /* subreaper, block the fatal signals */
+void pgroup_run(const struct policy *p, child_setup_fn setup, struct outcome *out);
+void pgroup_kill_all(void);                      /* SIGKILL and reap every descendant */
+bool pgroup_started(void);                       /* a child exists: die must kill the run */
+/* Child side, in this order within runner.c's setup sequence. */
+void pgroup_child_set_deathsig(void);            /* after the identity change, which clears it */
+void pgroup_child_close_fds(void);               /* all but 0-2 and the close-on-exec error pipe */
+_Noreturn void pgroup_child_report(int stage, int err, const char *msg);   /* pipe, then _exit */
+
+#endif
