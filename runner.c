@@ -329,6 +329,28 @@ static const char *option_name_of(int key)
 	return "?";
 }
 
+/* The protections table, as --version and --print-policy show it. */
+static void print_protections(const struct policy *p, FILE *out)
+{
+	struct protection rows[MAX_PROTECTIONS];
+	size_t n = landlock_protections(p->fs.abi, p->fs.allow_net, rows, MAX_PROTECTIONS);
+
+	n += filter_protections(&p->sys, rows + n, MAX_PROTECTIONS - n);
+	fprintf(out, "protections on this kernel:\n");
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "  %-28s %-8s %s\n", rows[i].name, rows[i].active ? "active" : "NOT", rows[i].detail);
+}
+
+static void print_version(void)
+{
+	struct policy defaults = { .fs.ruleset_fd = -1 };
+
+	printf("sandrun %s\n", SANDRUN_VERSION);
+	defaults.fs.abi = landlock_probe();
+	printf("Landlock ABI %d\n", defaults.fs.abi);
+	print_protections(&defaults, stdout);
+}
+
 /* Returns the index of PROGRAM in argv. */
 static int parse_options(int argc, char **argv, struct policy *p, struct cli *cli)
 {
@@ -344,8 +366,7 @@ static int parse_options(int argc, char **argv, struct policy *p, struct cli *cl
 			exit(0);
 		}
 		if (key == 'V') {
-			printf("sandrun %s\n", SANDRUN_VERSION);
-			landlock_print_protections(landlock_probe(), false, stdout);
+			print_version();
 			exit(0);
 		}
 		if (key == '?' && optopt)
@@ -602,6 +623,7 @@ int main(int argc, char **argv)
 		filter_prepare(&p.sys);
 		landlock_print(&p.fs, stdout);
 		filter_print(&p.sys, stdout);
+		print_protections(&p, stdout);
 		return 0;
 	}
 	check_identity(&p);

@@ -72,6 +72,15 @@ struct policy {
 	struct sys_policy sys;
 };
 
+/* One protection as it stands on this kernel with this policy: --version, --print-policy
+ * and the JSON report all print the same rows. */
+struct protection {
+	const char *name;             /* short stable key, e.g. "landlock-truncate" */
+	bool active;
+	const char *detail;           /* why not, or what it covers, e.g. "needs Landlock ABI 6" */
+};
+#define MAX_PROTECTIONS 32
+
 /* ---- runner.c: errors (the only way out on failure) ---- */
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void die_sys(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -84,12 +93,14 @@ int landlock_probe(void);                        /* running ABI, capped; dies be
 void landlock_prepare(struct fs_policy *fs);     /* parent: resolve paths, build ruleset */
 void landlock_apply(struct fs_policy *fs);       /* child: restrict_self, close the fd */
 void landlock_print(const struct fs_policy *fs, FILE *out);   /* --print-policy part */
-void landlock_print_protections(int abi, bool allow_net, FILE *out);
+/* Fills out[] (at most max rows) with what Landlock really enforces at this ABI. */
+size_t landlock_protections(int abi, bool allow_net, struct protection *out, size_t max);
 
 /* ---- filter.c: the seccomp-BPF program ---- */
 void filter_prepare(const struct sys_policy *sys);   /* parent: build the BPF, die if too big */
 void filter_install(void);                            /* child: last step before execve */
 void filter_print(const struct sys_policy *sys, FILE *out);   /* --print-policy part */
+size_t filter_protections(const struct sys_policy *sys, struct protection *out, size_t max);
 
 /* ---- pgroup.c: the run's process group, deadline and cleanup ---- */
 /* How the run ended, as pgroup_run saw it. */
