@@ -38,6 +38,7 @@
 static const int fatal_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 
 static volatile sig_atomic_t fatal_signal_seen;
+static volatile sig_atomic_t child_changed;
 static sigset_t mask_before_init;   /* restored in ppoll, so signals arrive only there */
 static pid_t runner_pid;
 static pid_t run_pgid;              /* the child's pid, 0 before the fork */
@@ -54,6 +55,12 @@ struct child_message {
 static void on_fatal_signal(int sig)
 {
 	fatal_signal_seen = sig;
+}
+
+static void on_child(int sig)
+{
+	(void)sig;
+	child_changed = 1;
 }
 
 static uint64_t monotonic_ms(void)
@@ -85,6 +92,10 @@ void pgroup_init(void)
 		if (sigaddset(&block, fatal_signals[i]) != 0)
 			die_sys("sigaddset");
 	}
+	/* SIGCHLD wakes the loop so orphans that exit mid-run are reaped, not left as zombies. */
+	sa.sa_handler = on_child;
+	if (sigaction(SIGCHLD, &sa, NULL) != 0 || sigaddset(&block, SIGCHLD) != 0)
+		die_sys("sigaction(SIGCHLD)");
 	/* Blocked except inside ppoll: a signal can never slip between check and wait. */
 	if (sigprocmask(SIG_BLOCK, &block, &mask_before_init) != 0)
 		die_sys("sigprocmask");
@@ -126,7 +137,12 @@ static void reset_signals(void)
 
 static void child_start(void)
 {
-	if (setpgid(0, 0) != 0)
+	/*
+	 * EPERM: an outer sandrun's filter forbids leaving its group (nested use). The run
+	 * then shares the outer group, which still contains it, and the descendant walk in
+	 * pgroup_kill_all reaps it without needing a group of its own.
+	 */
+	if (setpgid(0, 0) != 0 && errno != EPERM)
 		child_fail_sys("setpgid");
 	reset_signals();
 }
@@ -257,6 +273,8 @@ void pgroup_kill_all(void)
 	if (run_pgid > 0 && kill(-run_pgid, SIGKILL) != 0 && errno != ESRCH)
 		die_sys("kill(-%d, SIGKILL)", (int)run_pgid);
 	for (;;) {
+		/* One walk kills the whole known tree; what it missed (forked meanwhile, or
+		 * reparented to sandrun by a death) is found by the next walk. */
 		kill_descendants();
 		pid_t reaped = waitpid(-1, &status, __WALL);
 
@@ -264,6 +282,8 @@ void pgroup_kill_all(void)
 			break;
 		if (reaped < 0 && errno != EINTR)
 			die_sys("waitpid");
+		while (waitpid(-1, &status, __WALL | WNOHANG) > 0)
+			;   /* reap every other death before walking again */
 	}
 	take_terminal_back();
 }
@@ -314,8 +334,30 @@ static struct timespec *time_left(uint64_t deadline_ms, struct timespec *ts)
 	return ts;
 }
 
+/*
+ * Reaps exited orphans (double-forked processes that came back to sandrun) during the
+ * run, so a long run does not pile up zombies. The main child is never reaped here:
+ * while it is unreaped its pid, and so its process group id, cannot be reused.
+ */
+static void reap_orphans(pid_t main_child)
+{
+	pid_t *list = NULL;
+	size_t count = 0, cap = 0;
+	int status;
+
+	child_changed = 0;
+	list_children(runner_pid, &list, &count, &cap);
+	for (size_t i = 0; i < count; i++) {
+		if (list[i] != main_child && waitpid(list[i], &status, WNOHANG | __WALL) < 0 &&
+		    errno != ECHILD)
+			die_sys("waitpid(%d)", (int)list[i]);
+	}
+	free(list);
+}
+
 /* Waits for the child to exit, the deadline, or a fatal signal. */
-static void supervise(int pidfd, int pipe_read, uint64_t deadline_ms, struct outcome *out)
+static void supervise(pid_t pid, int pidfd, int pipe_read, uint64_t deadline_ms,
+		      struct outcome *out)
 {
 	struct pollfd fds[2] = {
 		{ .fd = pidfd, .events = POLLIN },
@@ -332,6 +374,8 @@ static void supervise(int pidfd, int pipe_read, uint64_t deadline_ms, struct out
 			out->fatal_signal = fatal_signal_seen;
 			return;
 		}
+		if (child_changed)
+			reap_orphans(pid);
 		if (fds[1].fd >= 0 && (fds[1].revents & (POLLIN | POLLHUP))) {
 			if (!read_child_message(fds[1].fd, out))
 				fds[1].fd = -1;   /* EOF: execve succeeded, or the child is gone */
@@ -370,12 +414,13 @@ void pgroup_run(const struct policy *p, child_setup_fn setup, struct outcome *ou
 	run_pgid = pid;
 	if (close(pipefd[1]) != 0)
 		die_sys("close(error pipe)");
-	/* EACCES: the child already exec'd (it made itself leader first); ESRCH: gone. */
-	if (setpgid(pid, pid) != 0 && errno != EACCES && errno != ESRCH)
+	/* EACCES: the child already exec'd (it made itself leader first); ESRCH: gone;
+	 * EPERM: nested under a filter that denies setpgid (see child_start). */
+	if (setpgid(pid, pid) != 0 && errno != EACCES && errno != ESRCH && errno != EPERM)
 		die_sys("setpgid");
 	handover_terminal(pid);
 	pidfd = open_pidfd(pid);
-	supervise(pidfd, pipefd[0], deadline_ms, out);
+	supervise(pid, pidfd, pipefd[0], deadline_ms, out);
 
 	/* Anything still alive now is killed: the leader is unreaped, so the pgid is ours. */
 	if (kill_descendants() > 0 || out->timed_out || out->fatal_signal)

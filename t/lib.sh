@@ -4,6 +4,9 @@ top=$(pwd)
 SANDRUN=${SANDRUN:-$top/sandrun}
 ATTACK=$top/t/attack
 RUN_UID=65534
+# --user for direct "$SANDRUN" calls that cannot use sr (background jobs): empty unless root.
+RUN_USER=
+if [ "$(id -u)" -eq 0 ]; then RUN_USER=$RUN_UID:$RUN_UID; fi
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/sandrun-t.XXXXXX") || exit 1
 chmod 755 "$scratch"
 TMPOUT=$scratch/.out TMPERR=$scratch/.err
@@ -26,13 +29,7 @@ owned_by_run() { if is_root; then chown "$RUN_UID:$RUN_UID" "$@"; fi; }
 # not_alive PID: true when PID is gone (not even a zombie of ours).
 not_alive() { ! kill -0 "$1" 2>/dev/null; }
 # pids_matching TAG: pids whose command line contains TAG (a marker the test chose).
-pids_matching() {
-	for f in /proc/[0-9]*/cmdline; do
-		if tr '\0' ' ' <"$f" 2>/dev/null | grep -q -- "$1"; then
-			p=${f#/proc/}; echo "${p%/cmdline}"
-		fi
-	done
-}
+pids_matching() { pgrep -f -- "$1"; }
 # one_line FILE: true when FILE holds exactly one line starting "sandrun: ".
 one_line() { [ "$(wc -l <"$1")" -eq 1 ] && grep -q '^sandrun: ' "$1"; }
 have() { command -v "$1" >/dev/null 2>&1; }
