@@ -1,7 +1,554 @@
-/* landlock.c: placeholder until issue 3 lands; confines nothing yet. */
+/*
+ * landlock.c: the child's view of the filesystem (and, on newer kernels, of TCP ports,
+ * abstract unix sockets and signals), through raw Landlock syscalls.
+ *
+ * Guarantees, by Landlock ABI in use (the kernel's, capped by SANDRUN_MAX_ABI at build):
+ * - Below ABI 3, or with Landlock missing or disabled, nothing runs (125): before ABI 3
+ *   truncate(2) and open(O_TRUNC) could not be denied, so "read-only" would be a lie.
+ * - Every filesystem right the ABI knows is handled, so no right is open by omission:
+ *   ABI 1-3 read, write, execute, list, create, remove, link/rename across directories
+ *   and truncate; ABI 5 also ioctl on devices opened inside the sandbox (granted nowhere).
+ * - Default: read, list and execute everywhere; write only /dev/null, /dev/zero, /dev/full.
+ *   -W DIR: full write beneath DIR (never device nodes). -R DIR: nothing beneath DIR can
+ *   be read, listed, executed or written, even inside a -W dir (deny wins). -A PATH:
+ *   strict mode, read only beneath the -A paths and the -W dirs. A -W or -A path inside
+ *   a -R dir is refused (125): a deny dir has no holes.
+ * - ABI >= 4: TCP bind and connect denied unless --allow-net. ABI >= 6: abstract unix
+ *   sockets and signals reach only processes of the same sandbox.
+ * - Every path is resolved once, here, before fork; a bad one is exit 125 naming it.
+ * Does not (Landlock ABI <= 7 cannot, see MECHANISMS.md 1.6):
+ * - stop chmod, chown, utimes or xattr changes on files DAC lets the uid change, or
+ *   ioctl on regular files and inherited descriptors: filter.c denies those calls;
+ * - restrict descriptors opened before confinement: pgroup.c closes all but 0-2;
+ * - stop pathname unix sockets or UDP: filter.c decides which socket families exist;
+ * - below ABI 4 stop TCP, below ABI 6 stop signals to same-uid processes and abstract
+ *   sockets: the protections rows (--version, --print-policy) say NOT;
+ * - hide a -R dir's content that is also reachable elsewhere through a hard link or a
+ *   bind mount placed outside it (a bind mount of the dir itself met by the walk is
+ *   caught); files created later in an ancestor of a -R dir are unreadable for the run.
+ */
 #include "sandrun.h"
-int landlock_probe(void) { return 0; }
-void landlock_prepare(struct fs_policy *fs) { (void)fs; }
-void landlock_apply(struct fs_policy *fs) { (void)fs; }
-void landlock_print(const struct fs_policy *fs, FILE *out) { (void)fs; (void)out; }
-size_t landlock_protections(int abi, bool allow_net, struct protection *out, size_t max) { (void)abi; (void)allow_net; (void)out; (void)max; return 0; }
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/landlock.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* The installed UAPI header (6.1) stops at REFER: the later values, from the kernel's. */
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)      /* ABI 3 */
+#endif
+#ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
+#define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)     /* ABI 5 */
+#endif
+#ifndef LANDLOCK_ACCESS_NET_BIND_TCP
+#define LANDLOCK_ACCESS_NET_BIND_TCP (1ULL << 0)      /* ABI 4 */
+#define LANDLOCK_ACCESS_NET_CONNECT_TCP (1ULL << 1)
+#endif
+#ifndef LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
+#define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)   /* ABI 6 */
+#define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
+#endif
+#ifndef LANDLOCK_CREATE_RULESET_ERRATA
+#define LANDLOCK_CREATE_RULESET_ERRATA (1U << 1)
+#endif
+
+/* The ruleset attribute grew to three u64 (ABI 4 net, ABI 6 scoped); the header's is
+ * the 8-byte form. Older kernels accept the longer form while its tail is zero. */
+struct ruleset_attr {
+	uint64_t handled_access_fs;
+	uint64_t handled_access_net;
+	uint64_t scoped;
+};
+_Static_assert(sizeof(struct ruleset_attr) == 24, "ruleset attr is three u64");
+_Static_assert(sizeof(struct landlock_path_beneath_attr) == 12, "path_beneath is packed");
+
+enum { MIN_ABI = 3 };
+/* Erratum 3 (fixed-errata bit 2): REFER could widen rights over disconnected directories. */
+#define ERRATUM_REFER_FIXED (1U << 2)
+
+#define R(x) LANDLOCK_ACCESS_FS_##x
+#define FS_ABI1 (R(EXECUTE) | R(WRITE_FILE) | R(READ_FILE) | R(READ_DIR) | R(REMOVE_DIR) | \
+		 R(REMOVE_FILE) | R(MAKE_CHAR) | R(MAKE_DIR) | R(MAKE_REG) | R(MAKE_SOCK) | \
+		 R(MAKE_FIFO) | R(MAKE_BLOCK) | R(MAKE_SYM))
+/* Rights a rule on a non-directory may carry; the others are refused there (EINVAL). */
+#define FILE_RIGHTS (R(EXECUTE) | R(WRITE_FILE) | R(READ_FILE) | R(TRUNCATE) | R(IOCTL_DEV))
+#define READ_RIGHTS (R(EXECUTE) | R(READ_FILE) | R(READ_DIR))
+/* Everything but device nodes and IOCTL_DEV; REFER is added only where safe (erratum 3). */
+#define WRITE_RIGHTS (READ_RIGHTS | R(WRITE_FILE) | R(TRUNCATE) | R(MAKE_REG) | R(MAKE_DIR) | \
+		      R(MAKE_SYM) | R(MAKE_FIFO) | R(MAKE_SOCK) | R(REMOVE_FILE) | R(REMOVE_DIR))
+/* A shell's "> /dev/null" opens with O_TRUNC, which needs no TRUNCATE on a device. */
+#define DEVICE_RIGHTS (R(READ_FILE) | R(WRITE_FILE))
+
+/* What each ABI adds; handled = every row at or below the ABI in use. */
+static const struct abi_row {
+	int abi;
+	uint64_t fs, net, scoped;
+} abi_rows[] = {
+	{ 1, FS_ABI1, 0, 0 },
+	{ 2, R(REFER), 0, 0 },
+	{ 3, R(TRUNCATE), 0, 0 },
+	{ 4, 0, LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP, 0 },
+	{ 5, R(IOCTL_DEV), 0, 0 },
+	{ 6, 0, 0, LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL },
+};
+
+struct bit_name {
+	uint64_t bit;
+	const char *name;
+};
+static const struct bit_name fs_names[] = {
+	{ R(EXECUTE), "execute" }, { R(WRITE_FILE), "write_file" }, { R(READ_FILE), "read_file" },
+	{ R(READ_DIR), "read_dir" }, { R(REMOVE_DIR), "remove_dir" },
+	{ R(REMOVE_FILE), "remove_file" }, { R(MAKE_CHAR), "make_char" },
+	{ R(MAKE_DIR), "make_dir" }, { R(MAKE_REG), "make_reg" }, { R(MAKE_SOCK), "make_sock" },
+	{ R(MAKE_FIFO), "make_fifo" }, { R(MAKE_BLOCK), "make_block" },
+	{ R(MAKE_SYM), "make_sym" }, { R(REFER), "refer" }, { R(TRUNCATE), "truncate" },
+	{ R(IOCTL_DEV), "ioctl_dev" }, { 0, NULL },
+};
+static const struct bit_name net_names[] = {
+	{ LANDLOCK_ACCESS_NET_BIND_TCP, "bind_tcp" },
+	{ LANDLOCK_ACCESS_NET_CONNECT_TCP, "connect_tcp" }, { 0, NULL },
+};
+static const struct bit_name scope_names[] = {
+	{ LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET, "abstract_unix_socket" },
+	{ LANDLOCK_SCOPE_SIGNAL, "signal" }, { 0, NULL },
+};
+
+/* One protection per ABI step, as --version, --print-policy and the report show it. */
+static const struct protection_row {
+	const char *name;
+	int abi;
+	bool is_tcp;          /* --allow-net turns it off */
+	const char *on, *off;
+} protection_rows[] = {
+	{ "landlock-fs", 1, false, "read/write/exec/create/remove confined to the rules (ABI 1)",
+	  "filesystem NOT confined, needs ABI 1" },
+	{ "landlock-truncate", 3, false, "truncate/O_TRUNC denied outside -W (ABI 3)",
+	  "truncate/O_TRUNC NOT denied, needs ABI 3" },
+	{ "landlock-tcp", 4, true, "TCP bind/connect denied (ABI 4)",
+	  "TCP bind/connect NOT denied by Landlock, needs ABI 4" },
+	{ "landlock-ioctl-dev", 5, false, "ioctl on devices opened in the sandbox denied (ABI 5)",
+	  "ioctl on devices opened in the sandbox NOT denied, needs ABI 5" },
+	{ "landlock-abstract-unix-scope", 6, false,
+	  "abstract unix sockets outside the sandbox unreachable (ABI 6)",
+	  "abstract unix sockets outside the sandbox NOT scoped, needs ABI 6" },
+	{ "landlock-signal-scope", 6, false, "signals to processes outside the sandbox denied (ABI 6)",
+	  "signals to same-uid processes NOT scoped, needs ABI 6" },
+};
+#define PROTECTION_COUNT (sizeof protection_rows / sizeof protection_rows[0])
+
+/* A path the user gave, resolved once: the rule binds the inode opened here. */
+struct spot {
+	const char *opt;      /* the option, for messages */
+	const char *real;     /* realpath: the deny walk compares these strings */
+	int fd;               /* O_PATH, close-on-exec */
+	bool is_dir;
+	dev_t dev;
+	ino_t ino;
+};
+struct spots {
+	struct spot *items;
+	size_t count;
+};
+
+/* A rule as added, kept for --print-policy. */
+struct rule_record {
+	char *path;
+	uint64_t rights;
+};
+
+/* Everything prepare learnt; one policy per process, so file scope is enough. */
+static struct {
+	int kernel_abi;
+	unsigned errata;
+	uint64_t handled_fs, handled_net, scoped;
+	uint64_t write_rights;
+	int ruleset_fd;
+	struct spots deny, write, read;
+	struct rule_record *rules;
+	size_t rule_count;
+} ll = { .ruleset_fd = -1 };
+
+/* ---- ABI ---- */
+
+int landlock_probe(void)
+{
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+
+	if (abi < 0 && errno == ENOSYS)
+		die("Landlock ABI 0 (not in this kernel); sandrun needs Landlock ABI %d (Linux 6.2)",
+		    MIN_ABI);
+	if (abi < 0 && errno == EOPNOTSUPP)
+		die("Landlock ABI 0 (disabled at boot); sandrun needs ABI %d: add landlock to the "
+		    "lsm= kernel parameter", MIN_ABI);
+	if (abi < 0)
+		die_sys("landlock_create_ruleset(VERSION)");
+	ll.kernel_abi = (int)abi;
+#ifdef SANDRUN_MAX_ABI
+	/* Test builds pretend to be an older kernel to exercise the older-ABI paths. */
+	if (abi > SANDRUN_MAX_ABI)
+		abi = SANDRUN_MAX_ABI;
+#endif
+	if (abi < MIN_ABI)
+		die("Landlock ABI %ld (kernel ABI %d); sandrun needs ABI %d or newer (Linux 6.2) "
+		    "to deny truncate", abi, ll.kernel_abi, MIN_ABI);
+	return (int)abi;
+}
+
+static void compute_handled(const struct fs_policy *fs)
+{
+	long errata = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_ERRATA);
+
+	/* Kernels before the errata query (EINVAL) have none fixed as far as we can tell. */
+	ll.errata = errata < 0 ? 0 : (unsigned)errata;
+	ll.handled_fs = ll.handled_net = ll.scoped = 0;
+	for (size_t i = 0; i < sizeof abi_rows / sizeof abi_rows[0]; i++) {
+		if (abi_rows[i].abi > fs->abi)
+			continue;
+		ll.handled_fs |= abi_rows[i].fs;
+		ll.handled_net |= abi_rows[i].net;
+		ll.scoped |= abi_rows[i].scoped;
+	}
+	/* Handled with no rule means denied: --allow-net leaves TCP unhandled instead. */
+	if (fs->allow_net)
+		ll.handled_net = 0;
+	ll.write_rights = WRITE_RIGHTS;
+	if (ll.errata & ERRATUM_REFER_FIXED)
+		ll.write_rights |= R(REFER);
+}
+
+static int create_ruleset(void)
+{
+	struct ruleset_attr attr = {
+		.handled_access_fs = ll.handled_fs,
+		.handled_access_net = ll.handled_net,
+		.scoped = ll.scoped,
+	};
+	long fd = syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
+
+	if (fd < 0)
+		die_sys("landlock_create_ruleset");
+	return (int)fd;
+}
+
+/* ---- paths ---- */
+
+/* True when path is dir or lies beneath it (both absolute, canonical). */
+static bool path_within(const char *path, const char *dir)
+{
+	size_t len = strlen(dir);
+
+	if (strcmp(dir, "/") == 0)
+		return true;
+	return strncmp(path, dir, len) == 0 && (path[len] == '\0' || path[len] == '/');
+}
+
+static const struct spot *deny_holding(const char *path)
+{
+	for (size_t i = 0; i < ll.deny.count; i++) {
+		if (path_within(path, ll.deny.items[i].real))
+			return &ll.deny.items[i];
+	}
+	return NULL;
+}
+
+static bool deny_strictly_below(const char *dir)
+{
+	for (size_t i = 0; i < ll.deny.count; i++) {
+		const char *d = ll.deny.items[i].real;
+
+		if (strcmp(d, dir) != 0 && path_within(d, dir))
+			return true;
+	}
+	return false;
+}
+
+/* A bind mount of a deny dir met by the walk has the same inode as the dir itself. */
+static bool is_deny_inode(const struct stat *st)
+{
+	for (size_t i = 0; i < ll.deny.count; i++) {
+		if (ll.deny.items[i].dev == st->st_dev && ll.deny.items[i].ino == st->st_ino)
+			return true;
+	}
+	return false;
+}
+
+static void resolve_spot(struct spot *s, const char *opt, const char *given, bool need_dir)
+{
+	struct stat st;
+
+	s->opt = opt;
+	if (given[0] == '\0')
+		die("%s: empty path", opt);
+	s->real = realpath(given, NULL);
+	if (!s->real)
+		die_sys("%s %s", opt, given);
+	s->fd = open(s->real, O_PATH | O_CLOEXEC);
+	if (s->fd < 0 || fstat(s->fd, &st) != 0)
+		die_sys("%s %s", opt, given);
+	s->is_dir = S_ISDIR(st.st_mode);
+	s->dev = st.st_dev;
+	s->ino = st.st_ino;
+	if (need_dir && !s->is_dir)
+		die("%s %s: not a directory", opt, given);
+}
+
+static void resolve_list(struct spots *out, const struct strlist *in, const char *opt,
+			 bool need_dir)
+{
+	out->count = in->count;
+	out->items = calloc(in->count ? in->count : 1, sizeof *out->items);
+	if (!out->items)
+		die("out of memory");
+	for (size_t i = 0; i < in->count; i++)
+		resolve_spot(&out->items[i], opt, in->items[i], need_dir);
+}
+
+/* A grant inside a deny dir would punch a hole in it: refuse rather than pick a winner. */
+static void refuse_grants_inside_deny(const struct spots *grants)
+{
+	for (size_t i = 0; i < grants->count; i++) {
+		const struct spot *g = &grants->items[i];
+		const struct spot *d = deny_holding(g->real);
+
+		if (d)
+			die("%s %s is inside --deny-read %s: conflicting policy (nothing beneath a "
+			    "-R dir can be granted)", g->opt, g->real, d->real);
+	}
+}
+
+/* ---- rules ---- */
+
+static void record_rule(const char *path, uint64_t rights)
+{
+	struct rule_record *grown = realloc(ll.rules, (ll.rule_count + 1) * sizeof *grown);
+
+	if (!grown)
+		die("out of memory");
+	ll.rules = grown;
+	ll.rules[ll.rule_count].path = strdup(path);
+	if (!ll.rules[ll.rule_count].path)
+		die("out of memory");
+	ll.rules[ll.rule_count++].rights = rights;
+}
+
+/* Grants want (masked to what is handled and what the inode type accepts) on fd. */
+static void add_rule(int fd, const char *path, bool is_dir, uint64_t want)
+{
+	struct landlock_path_beneath_attr attr = {
+		.allowed_access = want & ll.handled_fs & (is_dir ? ~0ULL : FILE_RIGHTS),
+		.parent_fd = fd,
+	};
+
+	if (attr.allowed_access == 0)
+		return;
+	if (syscall(SYS_landlock_add_rule, ll.ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &attr, 0))
+		die_sys("landlock_add_rule(%s)", path);
+	record_rule(path, attr.allowed_access);
+}
+
+static void join_path(char *out, const char *dir, const char *name)
+{
+	int n = snprintf(out, PATH_MAX, "%s%s%s", dir, strcmp(dir, "/") == 0 ? "" : "/", name);
+
+	if (n < 0 || n >= PATH_MAX)
+		die("path too long while building --deny-read rules: %s/%s", dir, name);
+}
+
+static void walk_siblings(int dir_fd, const char *dir, uint64_t rights);
+
+/*
+ * One directory entry met by the sibling walk: a deny dir gets nothing, an ancestor of
+ * one is walked in turn, a symlink gets nothing (its target has its own place in the
+ * tree), anything else gets the grant, which then covers everything beneath it.
+ */
+static void grant_entry(int dir_fd, const char *dir, const char *name, uint64_t rights)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int fd;
+
+	join_path(path, dir, name);
+	if (deny_holding(path))
+		return;
+	/* O_PATH opens no device and blocks on no FIFO; O_NOFOLLOW keeps symlinks as such. */
+	fd = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return;   /* gone since readdir: nothing to grant */
+	if (fd < 0 || fstat(fd, &st) != 0)
+		die_sys("--deny-read: cannot open %s to grant it", path);
+	if (deny_strictly_below(path) && S_ISDIR(st.st_mode))
+		walk_siblings(fd, path, rights);
+	else if (!S_ISLNK(st.st_mode) && !is_deny_inode(&st))
+		add_rule(fd, path, S_ISDIR(st.st_mode), rights);
+	close(fd);
+}
+
+/*
+ * "Everything under G except D" with a system that only grants, and whose grants
+ * inherit downward: grant each sibling along the path from G to D, never D itself
+ * nor its ancestors. With G = / and D = /home/u/secret:
+ *
+ *     /            no rule (ancestor): listing / is denied, lookups through it work
+ *     |-- usr      rule, covers all beneath
+ *     |-- home     no rule (ancestor), walked
+ *     |   |-- v    rule
+ *     |   `-- u    no rule (ancestor), walked
+ *     |       |-- notes.txt   rule
+ *     |       `-- secret      D: no rule, so nothing beneath it is granted
+ *     `-- tmp      rule
+ *
+ * One readdir pass per ancestor, each entry compared with the few deny dirs: linear in
+ * the number of entries. Entries created later in an ancestor have no rule.
+ */
+static void walk_siblings(int dir_fd, const char *dir, uint64_t rights)
+{
+	int list_fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = list_fd < 0 ? NULL : fdopendir(list_fd);
+	struct dirent *e;
+
+	/* A runner that cannot list an ancestor cannot build its siblings' grants. */
+	if (!d)
+		die_sys("--deny-read: cannot list %s", dir);
+	for (errno = 0; (e = readdir(d)) != NULL; errno = 0) {
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			grant_entry(list_fd, dir, e->d_name, rights);
+	}
+	if (errno != 0)
+		die_sys("--deny-read: cannot list %s", dir);
+	closedir(d);
+}
+
+/* Grants rights beneath a root (/, an -A path or a -W dir), around every deny dir. */
+static void grant_tree(const struct spot *root, uint64_t rights)
+{
+	if (deny_holding(root->real))
+		return;   /* only / can get here (-R /); other roots were refused */
+	if (root->is_dir && deny_strictly_below(root->real))
+		walk_siblings(root->fd, root->real, rights);
+	else
+		add_rule(root->fd, root->real, root->is_dir, rights);
+}
+
+/* The three harmless devices; a missing or odd one, or one under -R, is just not granted. */
+static void grant_devices(void)
+{
+	static const char *const devices[] = { "/dev/null", "/dev/zero", "/dev/full" };
+
+	for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++) {
+		struct stat st;
+		int fd = open(devices[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
+
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && !deny_holding(devices[i]))
+			add_rule(fd, devices[i], false, DEVICE_RIGHTS);
+		close(fd);
+	}
+}
+
+static void close_spots(struct spots *s)
+{
+	for (size_t i = 0; i < s->count; i++)
+		close(s->items[i].fd);
+}
+
+void landlock_prepare(struct fs_policy *fs)
+{
+	struct spot root = { .opt = "/", .real = "/", .is_dir = true };
+
+	resolve_list(&ll.deny, &fs->deny_read, "--deny-read", true);
+	resolve_list(&ll.write, &fs->allow_write, "--allow-write", true);
+	resolve_list(&ll.read, &fs->allow_read, "--allow-read", false);
+	refuse_grants_inside_deny(&ll.write);
+	refuse_grants_inside_deny(&ll.read);
+	compute_handled(fs);
+	ll.ruleset_fd = create_ruleset();
+	if (ll.read.count == 0) {
+		root.fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (root.fd < 0)
+			die_sys("open /");
+		grant_tree(&root, READ_RIGHTS);
+		close(root.fd);
+	}
+	for (size_t i = 0; i < ll.read.count; i++)
+		grant_tree(&ll.read.items[i], READ_RIGHTS);
+	for (size_t i = 0; i < ll.write.count; i++)
+		grant_tree(&ll.write.items[i], ll.write_rights);
+	grant_devices();
+	close_spots(&ll.deny);
+	close_spots(&ll.write);
+	close_spots(&ll.read);
+	fs->ruleset_fd = ll.ruleset_fd;
+}
+
+void landlock_apply(struct fs_policy *fs)
+{
+	if (fs->ruleset_fd < 0)
+		child_fail("internal error: no Landlock ruleset was built");
+	/* Restricts this thread and everything it will execute; no_new_privs is already set. */
+	if (syscall(SYS_landlock_restrict_self, fs->ruleset_fd, 0) != 0)
+		child_fail_sys("landlock_restrict_self");
+	if (close(fs->ruleset_fd) != 0)
+		child_fail_sys("close(Landlock ruleset)");
+	fs->ruleset_fd = -1;
+}
+
+/* ---- what auditors see ---- */
+
+static void print_bits(FILE *out, const struct bit_name *names, uint64_t bits, const char *none)
+{
+	if (bits == 0)
+		fprintf(out, " %s", none);
+	for (; names->name; names++) {
+		if (bits & names->bit)
+			fprintf(out, " %s", names->name);
+	}
+	fputc('\n', out);
+}
+
+void landlock_print(const struct fs_policy *fs, FILE *out)
+{
+	fprintf(out, "landlock: ABI %d in use (kernel ABI %d%s)\n", fs->abi, ll.kernel_abi,
+		fs->abi < ll.kernel_abi ? ", capped at build time by SANDRUN_MAX_ABI" : "");
+	fprintf(out, "landlock: mode %s\n", ll.read.count ? "strict (-A): read only the rules below"
+				       : "default: read everything but -R dirs");
+	fprintf(out, "landlock: handled filesystem rights:");
+	print_bits(out, fs_names, ll.handled_fs, "none");
+	fprintf(out, "landlock: handled network rights:");
+	print_bits(out, net_names, ll.handled_net,
+		   fs->allow_net ? "none (--allow-net)" : "none (TCP needs ABI 4)");
+	fprintf(out, "landlock: scoped:");
+	print_bits(out, scope_names, ll.scoped, "none (needs ABI 6)");
+	fprintf(out, "landlock: refer in -W dirs: %s\n", (ll.write_rights & R(REFER)) ? "granted"
+		: "NOT granted (erratum 3 not known fixed): cross-directory rename fails EXDEV");
+	fprintf(out, "landlock: %zu rules; a handled right not granted below is denied\n",
+		ll.rule_count);
+	for (size_t i = 0; i < ll.rule_count; i++) {
+		fprintf(out, "landlock: rule %s:", ll.rules[i].path);
+		print_bits(out, fs_names, ll.rules[i].rights, "none");
+	}
+}
+
+size_t landlock_protections(int abi, bool allow_net, struct protection *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < PROTECTION_COUNT && n < max; i++, n++) {
+		const struct protection_row *row = &protection_rows[i];
+
+		out[n].name = row->name;
+		out[n].active = abi >= row->abi && !(row->is_tcp && allow_net);
+		out[n].detail = out[n].active ? row->on : row->off;
+		if (row->is_tcp && allow_net && abi >= row->abi)
+			out[n].detail = "TCP bind/connect allowed by --allow-net";
+	}
+	return n;
+}
