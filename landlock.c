@@ -15,17 +15,22 @@
  *   a -R dir is refused (125): a deny dir has no holes.
  * - ABI >= 4: TCP bind and connect denied unless --allow-net. ABI >= 6: abstract unix
  *   sockets and signals reach only processes of the same sandbox.
- * - Every path is resolved once, here, before fork; a bad one is exit 125 naming it.
+ * - Every path is resolved once, here, before fork; a bad one is exit 125 naming it. A
+ *   -R dir whose content a mount also shows elsewhere (bind mount, the filesystem
+ *   mounted twice) is refused unless that place is denied too.
  * Does not (Landlock ABI <= 7 cannot, see MECHANISMS.md 1.6):
- * - stop chmod, chown, utimes or xattr changes on files DAC lets the uid change, or
- *   ioctl on regular files and inherited descriptors: filter.c denies those calls;
+ * - stop chmod, chown, utimes or xattr changes on files DAC lets the uid change, nor
+ *   TIOCSTI on an inherited terminal: filter.c denies those calls;
  * - restrict descriptors opened before confinement: pgroup.c closes all but 0-2;
- * - stop pathname unix sockets or UDP: filter.c decides which socket families exist;
- * - below ABI 4 stop TCP, below ABI 6 stop signals to same-uid processes and abstract
- *   sockets: the protections rows (--version, --print-policy) say NOT;
- * - hide a -R dir's content that is also reachable elsewhere through a hard link or a
- *   bind mount placed outside it (a bind mount of the dir itself met by the walk is
- *   caught); files created later in an ancestor of a -R dir are unreadable for the run.
+ * - stop pathname unix sockets or UDP: filter.c decides which socket families exist
+ *   (and so also stops TCP below ABI 4 unless --allow-net);
+ * - below ABI 6 stop signals to same-uid processes (filter.c only denies kill(-1)) or
+ *   abstract sockets (filter.c only without --allow-unix): the protections rows of
+ *   --version and --print-policy say NOT;
+ * - hide a -R dir's file that has a hard link elsewhere (README: use a dir of its own).
+ * - Rules bind the inodes present at setup: in an ancestor of a -R dir (which gets no
+ *   rule of its own), entries created later are unreadable and, inside a -W dir, no
+ *   entry can be created or removed directly (its other sub-dirs stay writable).
  */
 #include "sandrun.h"
 
@@ -38,6 +43,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 /* The installed UAPI header (6.1) stops at REFER: the later values, from the kernel's. */
@@ -151,7 +157,6 @@ struct spot {
 	int fd;               /* O_PATH, close-on-exec */
 	bool is_dir;
 	dev_t dev;
-	ino_t ino;
 };
 struct spots {
 	struct spot *items;
@@ -183,11 +188,11 @@ int landlock_probe(void)
 	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
 
 	if (abi < 0 && errno == ENOSYS)
-		die("Landlock ABI 0 (not in this kernel); sandrun needs Landlock ABI %d (Linux 6.2)",
-		    MIN_ABI);
+		die("Landlock ABI 0: not built into this kernel; sandrun needs ABI %d or newer "
+		    "(Linux 6.2)", MIN_ABI);
 	if (abi < 0 && errno == EOPNOTSUPP)
-		die("Landlock ABI 0 (disabled at boot); sandrun needs ABI %d: add landlock to the "
-		    "lsm= kernel parameter", MIN_ABI);
+		die("Landlock ABI 0: disabled at boot; sandrun needs ABI %d or newer (hint: add "
+		    "landlock to the lsm= kernel parameter)", MIN_ABI);
 	if (abi < 0)
 		die_sys("landlock_create_ruleset(VERSION)");
 	ll.kernel_abi = (int)abi;
@@ -197,8 +202,9 @@ int landlock_probe(void)
 		abi = SANDRUN_MAX_ABI;
 #endif
 	if (abi < MIN_ABI)
-		die("Landlock ABI %ld (kernel ABI %d); sandrun needs ABI %d or newer (Linux 6.2) "
-		    "to deny truncate", abi, ll.kernel_abi, MIN_ABI);
+		die("Landlock ABI %ld found (kernel ABI %d%s); sandrun needs ABI %d or newer "
+		    "(Linux 6.2), below it truncate cannot be denied", abi, ll.kernel_abi,
+		    abi < ll.kernel_abi ? ", capped by SANDRUN_MAX_ABI" : "", MIN_ABI);
 	return (int)abi;
 }
 
@@ -270,16 +276,6 @@ static bool deny_strictly_below(const char *dir)
 	return false;
 }
 
-/* A bind mount of a deny dir met by the walk has the same inode as the dir itself. */
-static bool is_deny_inode(const struct stat *st)
-{
-	for (size_t i = 0; i < ll.deny.count; i++) {
-		if (ll.deny.items[i].dev == st->st_dev && ll.deny.items[i].ino == st->st_ino)
-			return true;
-	}
-	return false;
-}
-
 static void resolve_spot(struct spot *s, const char *opt, const char *given, bool need_dir)
 {
 	struct stat st;
@@ -295,7 +291,6 @@ static void resolve_spot(struct spot *s, const char *opt, const char *given, boo
 		die_sys("%s %s", opt, given);
 	s->is_dir = S_ISDIR(st.st_mode);
 	s->dev = st.st_dev;
-	s->ino = st.st_ino;
 	if (need_dir && !s->is_dir)
 		die("%s %s: not a directory", opt, given);
 }
@@ -322,6 +317,142 @@ static void refuse_grants_inside_deny(const struct spots *grants)
 			die("%s %s is inside --deny-read %s: conflicting policy (nothing beneath a "
 			    "-R dir can be granted)", g->opt, g->real, d->real);
 	}
+}
+
+/* ---- other views of a deny dir: a bind mount, the same filesystem mounted twice ---- */
+
+struct mount_row {
+	dev_t dev;
+	char *root;           /* the directory of its filesystem the mount shows */
+	char *point;          /* where it shows it */
+};
+
+/* mountinfo writes space, tab, newline and backslash as a backslash and 3 octal digits. */
+static void unescape_octal(char *s)
+{
+	char *out = s;
+
+	for (; *s; s++, out++) {
+		*out = *s;
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*out = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		}
+	}
+	*out = '\0';
+}
+
+static struct mount_row *read_mounts(size_t *count)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	struct mount_row *rows = NULL;
+	char *line = NULL, root[PATH_MAX], point[PATH_MAX];
+	size_t cap = 0, n = 0;
+	unsigned major, minor;
+
+	if (!f)
+		die_sys("--deny-read: /proc/self/mountinfo (to find other views of the dir)");
+	while (getline(&line, &cap, f) > 0) {
+		struct mount_row *grown = realloc(rows, (n + 1) * sizeof *rows);
+
+		if (!grown)
+			die("out of memory");
+		rows = grown;
+		/* Fields: id, parent id, major:minor, root, mount point, ... (4095 = PATH_MAX - 1). */
+		if (sscanf(line, "%*d %*d %u:%u %4095s %4095s", &major, &minor, root, point) != 4)
+			die("--deny-read: unexpected /proc/self/mountinfo line: %s", line);
+		unescape_octal(root);
+		unescape_octal(point);
+		rows[n].dev = makedev(major, minor);
+		rows[n].root = strdup(root);
+		rows[n].point = strdup(point);
+		if (!rows[n].root || !rows[n].point)
+			die("out of memory");
+		n++;
+	}
+	free(line);
+	fclose(f);
+	*count = n;
+	return rows;
+}
+
+/* out = path with its leading dir "from" replaced by "to" (path is within from). */
+static void rebase(char *out, const char *path, const char *from, const char *to)
+{
+	const char *rest = strcmp(from, "/") == 0 ? path : path + strlen(from);
+	int n;
+
+	if (strcmp(to, "/") == 0 && rest[0] == '/')
+		to = "";
+	n = snprintf(out, PATH_MAX, "%s%s", to, rest);
+	if (n < 0 || n >= PATH_MAX)
+		die("--deny-read: path too long: %s%s", to, rest);
+}
+
+/* The dir's path inside its filesystem, from the mount it lies on (the longest mount
+ * point holding it; of mounts stacked there, the last listed is the visible one). */
+static bool fs_path_of(const char *real, const struct mount_row *rows, size_t n, char *out)
+{
+	const struct mount_row *home = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		if (path_within(real, rows[i].point) &&
+		    (!home || strlen(rows[i].point) >= strlen(home->point)))
+			home = &rows[i];
+	}
+	if (home)
+		rebase(out, real, home->point, home->root);
+	return home != NULL;
+}
+
+/*
+ * Landlock rules follow the path the child walks, so a deny dir's content visible at a
+ * second place (a bind mount of it or of something beneath it, or its whole filesystem
+ * mounted again) would be readable there. Refuse such a policy unless that place is
+ * denied too. Hard links to its files cannot be found this way (README says so).
+ */
+static void refuse_other_views(const struct spot *d, const struct mount_row *rows, size_t n)
+{
+	char fs_path[PATH_MAX], alias[PATH_MAX];
+	struct stat st;
+
+	if (!fs_path_of(d->real, rows, n, fs_path))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct mount_row *m = &rows[i];
+
+		if (m->dev != d->dev)
+			continue;
+		if (path_within(m->root, fs_path))          /* shows part of the dir */
+			snprintf(alias, sizeof alias, "%s", m->point);
+		else if (path_within(fs_path, m->root))     /* shows the dir itself */
+			rebase(alias, fs_path, m->root, m->point);
+		else
+			continue;
+		/* Another mount stacked over the alias hides it: then it shows something else. */
+		if (deny_holding(alias) || stat(alias, &st) != 0 || st.st_dev != d->dev)
+			continue;
+		die("--deny-read %s: also visible at %s through a mount; deny that path too",
+		    d->real, alias);
+	}
+}
+
+static void refuse_deny_aliases(void)
+{
+	struct mount_row *rows;
+	size_t n;
+
+	if (ll.deny.count == 0)
+		return;
+	rows = read_mounts(&n);
+	for (size_t i = 0; i < ll.deny.count; i++)
+		refuse_other_views(&ll.deny.items[i], rows, n);
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].root);
+		free(rows[i].point);
+	}
+	free(rows);
 }
 
 /* ---- rules ---- */
@@ -386,7 +517,7 @@ static void grant_entry(int dir_fd, const char *dir, const char *name, uint64_t 
 		die_sys("--deny-read: cannot open %s to grant it", path);
 	if (deny_strictly_below(path) && S_ISDIR(st.st_mode))
 		walk_siblings(fd, path, rights);
-	else if (!S_ISLNK(st.st_mode) && !is_deny_inode(&st))
+	else if (!S_ISLNK(st.st_mode))
 		add_rule(fd, path, S_ISDIR(st.st_mode), rights);
 	close(fd);
 }
@@ -469,6 +600,7 @@ void landlock_prepare(struct fs_policy *fs)
 	resolve_list(&ll.read, &fs->allow_read, "--allow-read", false);
 	refuse_grants_inside_deny(&ll.write);
 	refuse_grants_inside_deny(&ll.read);
+	refuse_deny_aliases();
 	compute_handled(fs);
 	ll.ruleset_fd = create_ruleset();
 	if (ll.read.count == 0) {

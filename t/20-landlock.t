@@ -141,6 +141,27 @@ expect_exit "beside -R, a sibling file stays readable" 0 sr -R "$fx/secret" -- "
 check "beside -R: the sibling's content came out" in_out "plain-content"
 expect_exit "beside -R, programs still run" 0 sr -R "$fx/secret" -- /bin/sh -c 'ls /usr >/dev/null'
 
+# ---- a -R dir visible elsewhere through a mount: refused unless that place is denied ----
+if is_root && unshare -m true 2>/dev/null; then
+	mkd "$fx/alias"
+	# In a private mount namespace: bind the secret dir at alias, then run the rest.
+	# shellcheck disable=SC2016 # $1.. belong to the inner sh
+	bound() { unshare -m /bin/sh -c 'mount --bind "$1" "$2" || exit 99; shift 2; exec "$@"' sh "$@"; }
+	expect_exit "-R dir bind-mounted elsewhere: 125" 125 bound "$fx/secret" "$fx/alias" \
+		"$SANDRUN" "${user_opt[@]}" -R "$fx/secret" -- "$fsop" read "$fx/alias/hidden-name"
+	check "bind-mounted -R: one line" one_line "$TMPERR"
+	check "bind-mounted -R: it names the other place" grep -qF "visible at $fx/alias " "$TMPERR"
+	check_not "bind-mounted -R: the secret did not come out" in_out "TOPSECRET-$$"
+	expect_exit "bind-mounted -R: denying both places runs, and denies" 1 bound "$fx/secret" "$fx/alias" \
+		"$SANDRUN" "${user_opt[@]}" -R "$fx/secret" -R "$fx/alias" -- "$fsop" read "$fx/alias/hidden-name"
+	check_not "bind-mounted -R, both denied: the secret did not come out" in_out "TOPSECRET-$$"
+	expect_exit "control: through the bind mount without -R the secret is readable" 0 \
+		bound "$fx/secret" "$fx/alias" "$SANDRUN" "${user_opt[@]}" -- "$fsop" read "$fx/alias/hidden-name"
+	check "control: the secret came out through the bind mount" in_out "TOPSECRET-$$"
+else
+	for _ in 1 2 3 4 5 6 7 8; do skip "bind mounts need root and unshare -m (mount namespace)"; done
+fi
+
 # ---- -R inside -W: deny wins, the rest of the -W dir stays writable ----
 put "$fx/w/other" "other"
 mkd "$fx/w/secret"
