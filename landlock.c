@@ -485,41 +485,47 @@ static void add_rule(int fd, const char *path, bool is_dir, uint64_t want)
 	record_rule(path, attr.allowed_access);
 }
 
-static void join_path(char *out, const char *dir, const char *name)
+/* On the heap: the walk recurses once per path component of a deny dir. */
+static char *join_path(const char *dir, const char *name)
 {
-	int n = snprintf(out, PATH_MAX, "%s%s%s", dir, strcmp(dir, "/") == 0 ? "" : "/", name);
+	char *out;
 
-	if (n < 0 || n >= PATH_MAX)
-		die("path too long while building --deny-read rules: %s/%s", dir, name);
+	if (asprintf(&out, "%s%s%s", dir, strcmp(dir, "/") == 0 ? "" : "/", name) < 0)
+		die("out of memory");
+	return out;
 }
 
 static void walk_siblings(int dir_fd, const char *dir, uint64_t rights);
 
 /*
- * One directory entry met by the sibling walk: a deny dir gets nothing, an ancestor of
- * one is walked in turn, a symlink gets nothing (its target has its own place in the
- * tree), anything else gets the grant, which then covers everything beneath it.
+ * One directory entry met by the sibling walk, not a deny dir: an ancestor of one is
+ * walked in turn, a symlink gets nothing (its target has its own place in the tree),
+ * anything else gets the grant, which then covers everything beneath it.
  */
-static void grant_entry(int dir_fd, const char *dir, const char *name, uint64_t rights)
+static void grant_inode(int dir_fd, const char *name, const char *path, uint64_t rights)
 {
-	char path[PATH_MAX];
 	struct stat st;
-	int fd;
-
-	join_path(path, dir, name);
-	if (deny_holding(path))
-		return;
 	/* O_PATH opens no device and blocks on no FIFO; O_NOFOLLOW keeps symlinks as such. */
-	fd = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	int fd = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+
 	if (fd < 0 && errno == ENOENT)
 		return;   /* gone since readdir: nothing to grant */
 	if (fd < 0 || fstat(fd, &st) != 0)
 		die_sys("--deny-read: cannot open %s to grant it", path);
-	if (deny_strictly_below(path) && S_ISDIR(st.st_mode))
+	if (S_ISDIR(st.st_mode) && deny_strictly_below(path))
 		walk_siblings(fd, path, rights);
 	else if (!S_ISLNK(st.st_mode))
 		add_rule(fd, path, S_ISDIR(st.st_mode), rights);
 	close(fd);
+}
+
+static void grant_entry(int dir_fd, const char *dir, const char *name, uint64_t rights)
+{
+	char *path = join_path(dir, name);
+
+	if (!deny_holding(path))   /* a deny dir gets nothing */
+		grant_inode(dir_fd, name, path, rights);
+	free(path);
 }
 
 /*
