@@ -30,13 +30,15 @@ works() {
 	expect_exit "$name: the call works" 0 sr "$@"
 	is "$name: $verdict_wanted" "$(verdict)" "$verdict_wanted"
 }
-# differs NAME INSIDE COMMAND...: the call outside does not end as it did inside.
+# differs NAME INSIDE COMMAND...: the call outside does not end as it did inside. A host
+# that refuses the call to everybody (a container's own seccomp profile) leaves nothing
+# to contrast: that is a skip naming the answer, not a pass.
 differs() {
 	local name=$1 inside=$2 plain
 	shift 2
 	plain=$(outside "$@")
 	if [ "$plain" != "$inside" ]; then ok "$name: outside the sandbox it gives '$plain'"; else
-		nok "$name: outside the sandbox too: '$plain'"
+		skip "$name: this host refuses it outside the sandbox too ('$plain')"
 	fi
 }
 
@@ -262,25 +264,36 @@ if [ "$(cat /proc/sys/dev/tty/legacy_tiocsti 2>/dev/null)" = 0 ]; then
 else
 	legacy=yes
 fi
+"$ATTACK/f_ptyrun" "$tty_out" /bin/true >/dev/null 2>&1
+pty_status=$?
 for m in sti sti-high; do
+	if [ "$pty_status" -ne 0 ]; then skip "no pseudo-terminal for the test (f_ptyrun: $pty_status)"; continue; fi
 	expect_exit "$m: the run fails" 1 "$ATTACK/f_ptyrun" "$tty_out" \
 		"$SANDRUN" ${RUN_USER:+--user "$RUN_USER"} -- "$ATTACK/f_tty" "$m" 0
 	check "$m: TIOCSTI was refused" grep -q "TIOCSTI: EPERM" "$tty_out"
 	check_not "$m: nothing was typed into the terminal" grep -q "$mark" "$tty_out"
 done
 for m in linux linux-high; do
+	if [ "$pty_status" -ne 0 ]; then skip "no pseudo-terminal for the test"; continue; fi
 	"$ATTACK/f_ptyrun" "$tty_out" "$SANDRUN" ${RUN_USER:+--user "$RUN_USER"} -- \
 		"$ATTACK/f_tty" "$m" 0 >/dev/null 2>&1
 	check "$m: TIOCLINUX was refused by the filter" grep -q "TIOCLINUX: EPERM" "$tty_out"
 done
-if [ "$legacy" = yes ]; then
-	"$ATTACK/f_ptyrun" "$tty_out" "$ATTACK/f_tty" sti 0 >/dev/null 2>&1
-	check "outside the sandbox TIOCSTI does type into the terminal" grep -q "$mark" "$tty_out"
+# The contrast, outside the sandbox with the run's uid: the same calls reach the terminal.
+if [ "$pty_status" -ne 0 ]; then
+	skip "no pseudo-terminal for the test"; skip "no pseudo-terminal for the test"
 else
-	skip "dev.tty.legacy_tiocsti=0: the kernel refuses TIOCSTI to everybody here"
+	plain_out=$fx/tty-outside.out   # written by the run's uid
+	if [ "$legacy" = yes ]; then
+		as_run_uid "$ATTACK/f_ptyrun" "$plain_out" "$ATTACK/f_tty" sti 0 >/dev/null 2>&1
+		check "outside the sandbox TIOCSTI does type into the terminal" grep -q "$mark" "$plain_out"
+	else
+		skip "dev.tty.legacy_tiocsti=0: the kernel refuses TIOCSTI to everybody here"
+	fi
+	as_run_uid "$ATTACK/f_ptyrun" "$plain_out" "$ATTACK/f_tty" linux 0 >/dev/null 2>&1
+	check "outside the sandbox TIOCLINUX reaches the terminal driver" \
+		grep -q "TIOCLINUX: ENOTTY" "$plain_out"
 fi
-"$ATTACK/f_ptyrun" "$tty_out" "$ATTACK/f_tty" linux 0 >/dev/null 2>&1
-check_not "outside the sandbox TIOCLINUX reaches the terminal driver" grep -q "TIOCLINUX: EPERM" "$tty_out"
 
 # ---- other syscall ABIs: killed by SIGSYS (128 + 31) ----
 # Outside, x32 answers ENOSYS (compiled out) or runs, and int $0x80 runs unshare: only
