@@ -46,7 +46,6 @@
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/socket.h>
