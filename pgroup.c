@@ -427,7 +427,7 @@ void pgroup_run(const struct policy *p, child_setup_fn setup, struct outcome *ou
 		out->killed_group = true;
 	if (kill(-run_pgid, SIGKILL) != 0 && errno != ESRCH)
 		die_sys("kill(-%d, SIGKILL)", (int)run_pgid);
-	if (wait4(pid, &out->wait_status, __WALL, NULL) != pid)
+	if (wait4(pid, &out->wait_status, __WALL, &out->main_usage) != pid)
 		die_sys("wait4");
 	/* A message may have been written just before the exit; the pipe is at EOF now. */
 	while (out->child_stage == CHILD_OK && read_child_message(pipefd[0], out))

@@ -34,17 +34,25 @@ extern char **environ;
 
 static const char clean_path[] = "PATH=/usr/local/bin:/usr/bin:/bin";
 
+/* The report: its path from --report, and what it needs to know if sandrun dies early. */
+static const char *report_path;
+static const struct policy *report_policy;
+static char last_error[512];
+
+static void write_setup_error_report(void);
+
 /* ---- errors ---- */
 
 static void vreport(const char *fmt, va_list ap, int err)
 {
-	char msg[512];
+	char msg[384];
 
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	if (err)
-		fprintf(stderr, "sandrun: %s: %s\n", msg, strerror(err));
+		snprintf(last_error, sizeof last_error, "%s: %s", msg, strerror(err));
 	else
-		fprintf(stderr, "sandrun: %s\n", msg);
+		snprintf(last_error, sizeof last_error, "%s", msg);
+	fprintf(stderr, "sandrun: %s\n", last_error);
 }
 
 static _Noreturn void die_now(void)
@@ -52,10 +60,12 @@ static _Noreturn void die_now(void)
 	static bool dying;
 
 	/* A setup error never leaves a program running; guard against re-entry from there. */
-	if (!dying && pgroup_started()) {
-		dying = true;
+	if (dying)
+		exit(EXIT_SETUP);
+	dying = true;
+	if (pgroup_started())
 		pgroup_kill_all();
-	}
+	write_setup_error_report();
 	exit(EXIT_SETUP);
 }
 
@@ -164,6 +174,28 @@ static bool parse_count(const char *s, uint64_t max, uint64_t *out)
 	return parse_digits(s, &end, max, out) && *end == '\0' && *out > 0;
 }
 
+/* N, NK, NM or NG (powers of 1024; lower case too), positive, no overflow. */
+static bool parse_size(const char *s, uint64_t *bytes)
+{
+	static const struct { char suffix; unsigned shift; } units[] = {
+		{ '\0', 0 }, { 'K', 10 }, { 'k', 10 }, { 'M', 20 }, { 'm', 20 }, { 'G', 30 }, { 'g', 30 },
+	};
+	const char *end;
+	uint64_t n;
+
+	if (!parse_digits(s, &end, UINT64_MAX, &n) || n == 0)
+		return false;
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (end[0] != units[i].suffix || (end[0] != '\0' && end[1] != '\0'))
+			continue;
+		if (n > (UINT64_MAX >> units[i].shift))
+			return false;
+		*bytes = n << units[i].shift;
+		return true;
+	}
+	return false;
+}
+
 /* UID[:GID], both non-zero; without GID the group is the uid's number. */
 static bool parse_user(const char *s, uid_t *uid, gid_t *gid)
 {
@@ -186,6 +218,7 @@ static bool parse_user(const char *s, uid_t *uid, gid_t *gid)
 
 enum {
 	OPT_CLEAN_ENV = 256, OPT_ALLOW_UNIX, OPT_ALLOW_NET, OPT_ALLOW_METADATA, OPT_PRINT_POLICY,
+	OPT_DATA, OPT_REPORT,
 };
 
 struct option_row {
@@ -207,7 +240,16 @@ static const struct option_row option_rows[] = {
 	{ "allow-unix", OPT_ALLOW_UNIX, NULL, "allow socket(AF_UNIX)" },
 	{ "allow-net", OPT_ALLOW_NET, NULL, "allow sockets of every family and TCP bind/connect" },
 	{ "allow-metadata", OPT_ALLOW_METADATA, NULL, "allow chmod, chown, xattr and timestamp changes" },
-	{ "procs", 'p', "N", "at most N processes (1: no fork, threads still work)" },
+	{ "cpu", 'c', "SEC", "CPU seconds per process (RLIMIT_CPU); exceeding it exits 124" },
+	{ "memory", 'm', "SIZE", "address space per process, SIZE = N, NK, NM or NG (RLIMIT_AS)" },
+	{ "data", OPT_DATA, "SIZE", "data segment per process (RLIMIT_DATA), for runtimes that reserve much" },
+	{ "fsize", 'f', "SIZE", "largest file PROGRAM may write (RLIMIT_FSIZE)" },
+	{ "procs", 'p', "N", "at most N processes; 1: no fork, threads work; N>1: RLIMIT_NPROC, per uid" },
+	{ "nofile", 'n', "N", "at most N open descriptors per process (RLIMIT_NOFILE)" },
+	{ "stdin", 'i', "FILE", "PROGRAM reads FILE as its standard input" },
+	{ "stdout", 'o', "FILE", "PROGRAM writes its standard output to FILE (created or truncated)" },
+	{ "stderr", 'e', "FILE", "PROGRAM writes its standard error to FILE (may equal --stdout)" },
+	{ "report", OPT_REPORT, "FILE", "write a JSON report of the run to FILE, atomically" },
 	{ "print-policy", OPT_PRINT_POLICY, NULL, "print the Landlock rules and the syscall filter, run nothing" },
 	{ "help", 'h', NULL, "show this help and exit" },
 	{ "version", 'V', NULL, "show the version and what this kernel offers, and exit" },
@@ -274,6 +316,7 @@ struct cli {
 	bool clean_env;
 	bool print_policy;
 	struct strlist env;
+	const char *stdio_paths[3];   /* -i, -o, -e */
 };
 
 static void check_env_assignment(const char *s)
@@ -282,6 +325,19 @@ static void check_env_assignment(const char *s)
 
 	if (!eq || eq == s)
 		die("--env %s: expected NAME=VALUE", s);
+}
+
+static void parse_size_option(const char *name, const char *arg, uint64_t *bytes)
+{
+	if (!parse_size(arg, bytes))
+		die("%s %s: expected a positive size N, NK, NM or NG (powers of 1024)", name, arg);
+}
+
+static const char *nonempty_path(const char *name, const char *arg)
+{
+	if (arg[0] == '\0')
+		die("%s: empty file name", name);
+	return arg;
 }
 
 static void handle_option(int key, const char *arg, struct policy *p, struct cli *cli)
@@ -309,11 +365,26 @@ static void handle_option(int key, const char *arg, struct policy *p, struct cli
 	case OPT_ALLOW_UNIX: p->sys.allow_unix = true; break;
 	case OPT_ALLOW_NET: p->sys.allow_net = p->fs.allow_net = true; break;
 	case OPT_ALLOW_METADATA: p->sys.allow_metadata = true; break;
+	case 'c':
+		if (!parse_count(arg, 366u * 24u * 3600u, &p->lim.cpu_sec))
+			die("--cpu %s: expected a positive whole number of seconds", arg);
+		break;
+	case 'm': parse_size_option("--memory", arg, &p->lim.mem_bytes); break;
+	case OPT_DATA: parse_size_option("--data", arg, &p->lim.data_bytes); break;
+	case 'f': parse_size_option("--fsize", arg, &p->lim.fsize_bytes); break;
 	case 'p':
 		if (!parse_count(arg, 1u << 22, &p->lim.procs))
 			die("--procs %s: expected a positive number of processes", arg);
 		p->sys.no_new_procs = p->lim.procs == 1;
 		break;
+	case 'n':
+		if (!parse_count(arg, 1u << 30, &p->lim.nofile))
+			die("--nofile %s: expected a positive number of descriptors", arg);
+		break;
+	case 'i': cli->stdio_paths[0] = nonempty_path("--stdin", arg); break;
+	case 'o': cli->stdio_paths[1] = nonempty_path("--stdout", arg); break;
+	case 'e': cli->stdio_paths[2] = nonempty_path("--stderr", arg); break;
+	case OPT_REPORT: report_path = nonempty_path("--report", arg); break;
 	case OPT_PRINT_POLICY: cli->print_policy = true; break;
 	default:
 		die("internal error: option %d has no handler", key);
@@ -455,6 +526,373 @@ static void ensure_stdio_open(void)
 	}
 }
 
+/* ---- -i/-o/-e: opened by sandrun, before fork, so no confinement applies to them ---- */
+
+static int open_input(const char *path)
+{
+	/* O_NONBLOCK: a FIFO without a writer must not hang sandrun before the deadline runs. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	int flags;
+
+	if (fd < 0)
+		die_sys("--stdin %s", path);
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0)
+		die_sys("--stdin %s: fcntl", path);
+	return fd;
+}
+
+static bool same_file(const char *path, int fd)
+{
+	struct stat a, b;
+
+	return stat(path, &a) == 0 && fstat(fd, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+static void open_stdio(const struct cli *cli, struct policy *p)
+{
+	static const char *const names[3] = { "--stdin", "--stdout", "--stderr" };
+	const char *out = cli->stdio_paths[1], *err = cli->stdio_paths[2];
+
+	if (cli->stdio_paths[0])
+		p->stdio_fds[0] = open_input(cli->stdio_paths[0]);
+	for (int i = 1; i <= 2; i++) {
+		const char *path = cli->stdio_paths[i];
+
+		if (!path)
+			continue;
+		/* The same file twice is opened once: two O_TRUNC opens would overwrite each other. */
+		if (i == 2 && out && (strcmp(out, err) == 0 || same_file(err, p->stdio_fds[1]))) {
+			p->stdio_fds[2] = p->stdio_fds[1];
+			continue;
+		}
+		p->stdio_fds[i] = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+		if (p->stdio_fds[i] < 0)
+			die_sys("%s %s", names[i], path);
+	}
+}
+
+/* ---- rlimits ---- */
+
+/*
+ * Memory limits are judged on peak RSS, which the kernel reports for every reaped
+ * process; the address-space (or data) rlimit sits above the requested limit by this
+ * headroom, so a program that really fills its limit is stopped only after its RSS has
+ * reached it, and the verdict can say "memory-limit" instead of a mere crash.
+ */
+static uint64_t memory_headroom(uint64_t limit)
+{
+	const uint64_t floor = 32u << 20;
+
+	return limit / 4 > floor ? limit / 4 : floor;
+}
+
+static uint64_t memory_limit_bytes(const struct limits *lim)
+{
+	if (lim->mem_bytes && lim->data_bytes)
+		return lim->mem_bytes < lim->data_bytes ? lim->mem_bytes : lim->data_bytes;
+	return lim->mem_bytes ? lim->mem_bytes : lim->data_bytes;
+}
+
+static rlim_t plus_headroom(uint64_t v) { return v ? v + memory_headroom(v) : 0; }
+static rlim_t cpu_hard(uint64_t v) { return v ? v + 1 : 0; }   /* SIGXCPU first, then SIGKILL */
+static rlim_t exact(uint64_t v) { return v; }
+
+struct rlimit_row {
+	int resource;
+	const char *option;
+	size_t field;                 /* offsetof(struct limits, ...) */
+	rlim_t (*soft)(uint64_t);
+	rlim_t (*hard)(uint64_t);
+	bool after_identity;          /* NPROC counts the target uid's processes */
+};
+
+#define LIMIT(f) offsetof(struct limits, f)
+static const struct rlimit_row rlimit_rows[] = {
+	{ RLIMIT_CPU, "--cpu", LIMIT(cpu_sec), exact, cpu_hard, false },
+	{ RLIMIT_AS, "--memory", LIMIT(mem_bytes), plus_headroom, plus_headroom, false },
+	{ RLIMIT_DATA, "--data", LIMIT(data_bytes), plus_headroom, plus_headroom, false },
+	{ RLIMIT_FSIZE, "--fsize", LIMIT(fsize_bytes), exact, exact, false },
+	{ RLIMIT_NOFILE, "--nofile", LIMIT(nofile), exact, exact, false },
+	{ RLIMIT_NPROC, "--procs", LIMIT(procs), exact, exact, true },
+};
+
+/* Sets the limits given on the command line; an unset limit (0) keeps the inherited one. */
+static void apply_rlimits(const struct policy *p, bool after_identity)
+{
+	for (size_t i = 0; i < sizeof rlimit_rows / sizeof rlimit_rows[0]; i++) {
+		const struct rlimit_row *r = &rlimit_rows[i];
+		uint64_t v;
+		struct rlimit rl;
+
+		memcpy(&v, (const char *)&p->lim + r->field, sizeof v);
+		if (v == 0 || r->after_identity != after_identity)
+			continue;
+		/* --procs 1 is the filter's job: RLIMIT_NPROC 1 would also stop threads. */
+		if (r->resource == RLIMIT_NPROC && v == 1)
+			continue;
+		rl.rlim_cur = r->soft(v);
+		rl.rlim_max = r->hard(v);
+		if (setrlimit(r->resource, &rl) != 0)
+			child_fail_sys("%s %llu: setrlimit", r->option, (unsigned long long)v);
+	}
+}
+
+/* ---- the verdict and the JSON report ---- */
+
+struct verdict {
+	const char *status;           /* exited, signaled, timeout, cpu-limit, ... */
+	int exit_code;                /* PROGRAM's own, or -1 */
+	int signal;                   /* the signal that ended it, or 0 */
+	int sandrun_exit;
+	char message[512];
+};
+
+static int program_status(int wait_status)
+{
+	if (WIFEXITED(wait_status))
+		return WEXITSTATUS(wait_status);
+	return 128 + WTERMSIG(wait_status);
+}
+
+static uint64_t cpu_ms(const struct rusage *ru)
+{
+	return (uint64_t)ru->ru_utime.tv_sec * 1000u + (uint64_t)ru->ru_utime.tv_usec / 1000u +
+	       (uint64_t)ru->ru_stime.tv_sec * 1000u + (uint64_t)ru->ru_stime.tv_usec / 1000u;
+}
+
+static bool hit_cpu_limit(const struct policy *p, const struct outcome *o)
+{
+	int sig = WIFSIGNALED(o->wait_status) ? WTERMSIG(o->wait_status) : 0;
+
+	return p->lim.cpu_sec && (sig == SIGXCPU ||
+				  (sig == SIGKILL && cpu_ms(&o->main_usage) >= p->lim.cpu_sec * 1000u));
+}
+
+static bool hit_memory_limit(const struct policy *p, const struct outcome *o)
+{
+	uint64_t limit = memory_limit_bytes(&p->lim);
+
+	return limit && (uint64_t)o->usage.ru_maxrss * 1024u >= limit;
+}
+
+/* What ended the run, in order of precedence: the first matching row decides. */
+static void decide(const struct policy *p, const struct outcome *o, struct verdict *v)
+{
+	int ws = o->wait_status;
+
+	memset(v, 0, sizeof *v);
+	v->exit_code = -1;
+	if (o->fatal_signal) {
+		*v = (struct verdict){ "signaled", -1, o->fatal_signal, 128 + o->fatal_signal, "" };
+		snprintf(v->message, sizeof v->message, "sandrun received %s; run killed",
+			 strsignal(o->fatal_signal));
+	} else if (o->child_stage == CHILD_SETUP_FAILED) {
+		*v = (struct verdict){ "setup-error", -1, 0, EXIT_SETUP, "" };
+		snprintf(v->message, sizeof v->message, "%s", o->child_msg);
+	} else if (o->child_stage == CHILD_EXEC_FAILED) {
+		bool missing = o->child_errno == ENOENT || o->child_errno == ENOTDIR;
+
+		*v = (struct verdict){ "exec-error", -1, 0, missing ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC, "" };
+		snprintf(v->message, sizeof v->message, "%s: %s", o->child_msg, strerror(o->child_errno));
+	} else if (o->timed_out) {
+		*v = (struct verdict){ "timeout", -1, SIGKILL, EXIT_LIMIT, "wall-clock time limit expired" };
+	} else if (hit_cpu_limit(p, o)) {
+		*v = (struct verdict){ "cpu-limit", -1, WTERMSIG(ws), EXIT_LIMIT, "CPU time limit exceeded" };
+	} else if (hit_memory_limit(p, o)) {
+		*v = (struct verdict){ "memory-limit", WIFEXITED(ws) ? WEXITSTATUS(ws) : -1,
+				       WIFSIGNALED(ws) ? WTERMSIG(ws) : 0, program_status(ws),
+				       "peak memory reached the limit" };
+	} else if (WIFSIGNALED(ws) && WTERMSIG(ws) == SIGXFSZ) {
+		*v = (struct verdict){ "output-limit", -1, SIGXFSZ, 128 + SIGXFSZ, "file size limit exceeded" };
+	} else if (WIFEXITED(ws)) {
+		*v = (struct verdict){ "exited", WEXITSTATUS(ws), 0, WEXITSTATUS(ws), "" };
+	} else {
+		*v = (struct verdict){ "signaled", -1, WTERMSIG(ws), 128 + WTERMSIG(ws), "" };
+		snprintf(v->message, sizeof v->message, "killed by %s", strsignal(WTERMSIG(ws)));
+	}
+}
+
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if it is not one. */
+static size_t utf8_length(const unsigned char *s)
+{
+	uint32_t cp;
+	size_t len;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF)
+		len = 2, cp = s[0] & 0x1Fu;
+	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+		len = 3, cp = s[0] & 0x0Fu;
+	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+		len = 4, cp = s[0] & 0x07u;
+	else
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0u) != 0x80u)
+			return 0;   /* also stops at the terminating NUL */
+		cp = (cp << 6) | (s[i] & 0x3Fu);
+	}
+	/* Overlong forms, UTF-16 surrogates and code points past U+10FFFF are invalid. */
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+void runner_json_string(FILE *out, const char *s)
+{
+	const unsigned char *c = (const unsigned char *)s;
+
+	fputc('"', out);
+	while (*c) {
+		size_t len = utf8_length(c);
+
+		if (len == 0) {
+			fputs("\\ufffd", out);
+			c++;
+		} else if (*c == '"' || *c == '\\') {
+			fprintf(out, "\\%c", *c++);
+		} else if (*c < 0x20 || *c == 0x7F) {
+			fprintf(out, "\\u%04x", *c++);
+		} else {
+			fwrite(c, 1, len, out);
+			c += len;
+		}
+	}
+	fputc('"', out);
+}
+
+static void json_limit(FILE *f, const char *name, uint64_t v, bool last)
+{
+	if (v)
+		fprintf(f, "    \"%s\": %llu%s\n", name, (unsigned long long)v, last ? "" : ",");
+	else
+		fprintf(f, "    \"%s\": null%s\n", name, last ? "" : ",");
+}
+
+static void json_limits(FILE *f, const struct limits *lim)
+{
+	uint64_t mem = memory_limit_bytes(lim);
+
+	fprintf(f, "  \"limits\": {\n");
+	json_limit(f, "timeout_ms", lim->timeout_ms, false);
+	json_limit(f, "cpu_sec", lim->cpu_sec, false);
+	json_limit(f, "memory_bytes", lim->mem_bytes, false);
+	json_limit(f, "data_bytes", lim->data_bytes, false);
+	json_limit(f, "memory_rlimit_bytes", mem ? mem + memory_headroom(mem) : 0, false);
+	json_limit(f, "fsize_bytes", lim->fsize_bytes, false);
+	json_limit(f, "procs", lim->procs, false);
+	json_limit(f, "nofile", lim->nofile, true);
+	fprintf(f, "  },\n");
+}
+
+static void json_protections(FILE *f, const struct policy *p)
+{
+	struct protection rows[MAX_PROTECTIONS];
+	size_t n = 0;
+
+	if (p->fs.abi >= 3)
+		n = landlock_protections(p->fs.abi, p->fs.allow_net, rows, MAX_PROTECTIONS);
+	n += filter_protections(&p->sys, rows + n, MAX_PROTECTIONS - n);
+	fprintf(f, "  \"protections\": [");
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "%s\n    { \"name\": ", i ? "," : "");
+		runner_json_string(f, rows[i].name);
+		fprintf(f, ", \"active\": %s, \"detail\": ", rows[i].active ? "true" : "false");
+		runner_json_string(f, rows[i].detail);
+		fputs(" }", f);
+	}
+	fprintf(f, "\n  ]\n");
+}
+
+static void json_report(FILE *f, const struct policy *p, const struct outcome *o,
+			const struct verdict *v)
+{
+	fprintf(f, "{\n  \"status\": \"%s\",\n", v->status);
+	fprintf(f, v->exit_code >= 0 ? "  \"exit_code\": %d,\n" : "  \"exit_code\": null,\n", v->exit_code);
+	fprintf(f, v->signal ? "  \"signal\": %d,\n" : "  \"signal\": null,\n", v->signal);
+	fprintf(f, "  \"sandrun_exit\": %d,\n  \"message\": ", v->sandrun_exit);
+	runner_json_string(f, v->message);
+	fprintf(f, ",\n  \"program\": ");
+	runner_json_string(f, p->argv && p->argv[0] ? p->argv[0] : "");
+	fprintf(f, ",\n  \"wall_ms\": %llu,\n", (unsigned long long)o->wall_ms);
+	fprintf(f, "  \"cpu_user_ms\": %llu,\n  \"cpu_sys_ms\": %llu,\n",
+		(unsigned long long)o->usage.ru_utime.tv_sec * 1000u + (unsigned long long)o->usage.ru_utime.tv_usec / 1000u,
+		(unsigned long long)o->usage.ru_stime.tv_sec * 1000u + (unsigned long long)o->usage.ru_stime.tv_usec / 1000u);
+	fprintf(f, "  \"max_rss_kb\": %ld,\n", o->usage.ru_maxrss);
+	fprintf(f, p->fs.abi > 0 ? "  \"landlock_abi\": %d,\n" : "  \"landlock_abi\": null,\n", p->fs.abi);
+	fprintf(f, "  \"killed_group\": %s,\n", o->killed_group ? "true" : "false");
+	json_limits(f, &p->lim);
+	json_protections(f, p);
+	fprintf(f, "}\n");
+}
+
+/* Temporary file beside the report, fsync, rename: a reader sees all or nothing. */
+static bool write_report(const struct policy *p, const struct outcome *o, const struct verdict *v)
+{
+	char tmp[PATH_MAX];
+	int fd, n = snprintf(tmp, sizeof tmp, "%s.sandrun-XXXXXX", report_path);
+	FILE *f;
+	bool ok;
+
+	if (n < 0 || (size_t)n >= sizeof tmp) {
+		fprintf(stderr, "sandrun: --report %s: name too long\n", report_path);
+		return false;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		fprintf(stderr, "sandrun: --report %s: %s\n", report_path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	json_report(f, p, o, v);
+	ok = fflush(f) == 0 && fchmod(fd, 0644) == 0 && fsync(fd) == 0;
+	ok = (fclose(f) == 0) && ok;
+	if (!ok || rename(tmp, report_path) != 0) {
+		fprintf(stderr, "sandrun: --report %s: %s\n", report_path, strerror(errno));
+		unlink(tmp);
+		return false;
+	}
+	return true;
+}
+
+static void write_setup_error_report(void)
+{
+	static const struct policy none = { .fs.ruleset_fd = -1 };
+	struct outcome o = { 0 };
+	struct verdict v = { "setup-error", -1, 0, EXIT_SETUP, "" };
+
+	if (!report_path)
+		return;
+	snprintf(v.message, sizeof v.message, "%s", last_error);
+	(void)write_report(report_policy ? report_policy : &none, &o, &v);
+}
+
+/* Checks before the run that the report can be written where asked. */
+static void check_report_dir(void)
+{
+	char dir[PATH_MAX];
+	const char *slash;
+
+	if (!report_path)
+		return;
+	slash = strrchr(report_path, '/');
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - report_path) + (slash == report_path), report_path);
+	if (access(dir, W_OK | X_OK) != 0) {
+		const char *saved = report_path;
+
+		report_path = NULL;   /* there is nowhere to write the setup-error report */
+		die_sys("--report %s: directory %s", saved, dir);
+	}
+}
+
 /* ---- the child's setup, in order ---- */
 
 static void redirect_stdio(const struct policy *p)
@@ -565,7 +1003,9 @@ static void child_setup(const struct policy *p)
 {
 	redirect_stdio(p);            /* files were opened by sandrun, before any confinement */
 	disable_core_dumps();
+	apply_rlimits(p, false);      /* as root still: hard limits may need lowering only */
 	drop_identity(p);             /* setgroups, setresgid, setresuid, then read them back */
+	apply_rlimits(p, true);       /* RLIMIT_NPROC counts the new uid's processes */
 	change_dir(p);                /* with the run's own uid, so DAC applies to it */
 	pgroup_child_set_deathsig();  /* after the identity change, which clears it */
 	set_no_new_privs();           /* Landlock and seccomp both refuse without it */
@@ -575,36 +1015,14 @@ static void child_setup(const struct policy *p)
 	exec_program(p);
 }
 
-/* ---- the verdict ---- */
-
-static int exit_status_of(const struct outcome *o)
+/* sandrun's own line on stderr: for everything but a program that ended by itself. */
+static void print_verdict(const struct verdict *v, const struct outcome *o)
 {
-	if (o->fatal_signal)
-		return 128 + o->fatal_signal;
-	if (o->child_stage == CHILD_SETUP_FAILED)
-		return EXIT_SETUP;
-	if (o->child_stage == CHILD_EXEC_FAILED)
-		return o->child_errno == ENOENT || o->child_errno == ENOTDIR ? EXIT_NOT_FOUND
-									      : EXIT_CANNOT_EXEC;
-	if (o->timed_out)
-		return EXIT_LIMIT;
-	if (WIFEXITED(o->wait_status))
-		return WEXITSTATUS(o->wait_status);
-	if (WIFSIGNALED(o->wait_status))
-		return 128 + WTERMSIG(o->wait_status);
-	return EXIT_SETUP;
-}
+	bool program_ended_itself = strcmp(v->status, "exited") == 0 ||
+				    (strcmp(v->status, "signaled") == 0 && !o->fatal_signal);
 
-static void print_outcome_message(const struct outcome *o)
-{
-	if (o->child_stage == CHILD_SETUP_FAILED)
-		fprintf(stderr, "sandrun: %s\n", o->child_msg);
-	else if (o->child_stage == CHILD_EXEC_FAILED)
-		fprintf(stderr, "sandrun: %s: %s\n", o->child_msg, strerror(o->child_errno));
-	else if (o->timed_out)
-		fprintf(stderr, "sandrun: time limit expired, run killed\n");
-	else if (o->fatal_signal)
-		fprintf(stderr, "sandrun: %s received, run killed\n", strsignal(o->fatal_signal));
+	if (!program_ended_itself && v->message[0])
+		fprintf(stderr, "sandrun: %s\n", v->message);
 }
 
 int main(int argc, char **argv)
@@ -612,9 +1030,11 @@ int main(int argc, char **argv)
 	struct policy p = { .stdio_fds = { -1, -1, -1 }, .fs.ruleset_fd = -1 };
 	struct cli cli = { 0 };
 	struct outcome out;
+	struct verdict verdict;
 	int prog;
 
 	ensure_stdio_open();
+	report_policy = &p;
 	prog = parse_options(argc, argv, &p, &cli);
 	p.argv = argv + prog;
 	p.fs.abi = landlock_probe();
@@ -626,13 +1046,18 @@ int main(int argc, char **argv)
 		print_protections(&p, stdout);
 		return 0;
 	}
+	check_report_dir();
 	check_identity(&p);
 	check_chdir(&p);
+	open_stdio(&cli, &p);
 	p.envp = build_env(&cli);
 	landlock_prepare(&p.fs);      /* paths resolved and ruleset built before any fork */
 	filter_prepare(&p.sys);
 	pgroup_init();
 	pgroup_run(&p, child_setup, &out);
-	print_outcome_message(&out);
-	return exit_status_of(&out);
+	decide(&p, &out, &verdict);
+	print_verdict(&verdict, &out);
+	if (report_path && !write_report(&p, &out, &verdict))
+		return EXIT_SETUP;
+	return verdict.sandrun_exit;
 }

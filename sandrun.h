@@ -88,6 +88,10 @@ _Noreturn void die_sys(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 _Noreturn void child_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void child_fail_sys(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Writes s as a JSON string literal: escapes quotes, backslashes and control bytes, and
+ * replaces bytes that are not valid UTF-8 with U+FFFD, so any input gives valid JSON. */
+void runner_json_string(FILE *out, const char *s);
+
 /* ---- landlock.c: filesystem confinement ---- */
 int landlock_probe(void);                        /* running ABI, capped; dies below 3 */
 void landlock_prepare(struct fs_policy *fs);     /* parent: resolve paths, build ruleset */
@@ -114,6 +118,7 @@ struct outcome {
 	char child_msg[256];          /* the child's one-line message */
 	uint64_t wall_ms;
 	struct rusage usage;          /* every process of the run, reaped ones included */
+	struct rusage main_usage;     /* the main child and the descendants it reaped itself */
 };
 enum { CHILD_OK = 0, CHILD_SETUP_FAILED = 1, CHILD_EXEC_FAILED = 2 };
 
