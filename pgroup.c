@@ -11,6 +11,9 @@
  *   even one that left the group (setsid, setpgid, double fork): sandrun is a child
  *   subreaper, so orphans come back to it, and it kills and reaps its whole tree of
  *   descendants until waitpid reports ECHILD.
+ * - The seccomp listener the child hands over (SCM_RIGHTS on the error channel) is
+ *   watched in the same ppoll as the pidfd, and what it reports is answered at once
+ *   (filter.c), so a denied call never waits on sandrun's deadline or on the kill.
  * Does not:
  * - bound CPU time or memory (rlimits, runner.c);
  * - forbid setsid or setpgid (filter.c does; this file does not rely on it);
@@ -28,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -43,14 +47,23 @@ static sigset_t mask_before_init;   /* restored in ppoll, so signals arrive only
 static pid_t runner_pid;
 static pid_t run_pgid;              /* the child's pid, 0 before the fork */
 static int error_pipe_write = -1;   /* the child's end, kept across close_other_fds */
+static int listener_fd = -1;        /* seccomp user-notification listener, from the child */
 static bool terminal_handed_over;
 
-/* What the child writes down the close-on-exec error pipe when it fails before exec. */
+/*
+ * What the child writes down the close-on-exec error channel: a failure before exec, or
+ * (CHILD_LISTENER) the seccomp listener as SCM_RIGHTS, or, with err EBUSY and no
+ * descriptor, the news that the filter went in without one. The "pipe" is a
+ * SOCK_SEQPACKET socketpair so that it can carry the descriptor; it keeps a pipe's
+ * behaviour otherwise: one message per write, EOF once the child's end is closed by
+ * execve or exit.
+ */
 struct child_message {
 	int stage;
 	int err;
 	char msg[256];
 };
+enum { CHILD_LISTENER = 100 };   /* beside sandrun.h's CHILD_*, never in struct outcome */
 
 static void on_fatal_signal(int sig)
 {
@@ -155,6 +168,39 @@ void pgroup_child_set_deathsig(void)
 	/* sandrun may have died before the prctl: then no signal would ever come. */
 	if (getppid() != runner_pid)
 		child_fail("sandrun exited during setup");
+}
+
+void pgroup_child_send_listener(int listener)
+{
+	struct child_message m = { .stage = CHILD_LISTENER, .err = listener < 0 ? EBUSY : 0 };
+	struct iovec iov = { .iov_base = &m, .iov_len = sizeof m };
+	union {
+		struct cmsghdr header;
+		char space[CMSG_SPACE(sizeof(int))];
+	} control;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *c;
+
+	memset(&control, 0, sizeof control);
+	if (listener >= 0) {
+		msg.msg_control = control.space;
+		msg.msg_controllen = sizeof control.space;
+		c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &listener, sizeof listener);
+	}
+	if (sendmsg(error_pipe_write, &msg, MSG_NOSIGNAL) != (ssize_t)sizeof m)
+		child_fail_sys("sendmsg(seccomp listener)");
+	/*
+	 * The child keeps no copy. The one in flight, then sandrun's, is the only one: if
+	 * sandrun dies, the kernel fails pending and later notified calls with ENOSYS. A copy
+	 * left in the program would keep the listener alive with nobody reading it, and a
+	 * denied call would then wait for ever (MECHANISMS.md 2.7).
+	 */
+	if (listener >= 0 && close(listener) != 0)
+		child_fail_sys("close(seccomp listener)");
 }
 
 void pgroup_child_close_fds(void)
@@ -299,21 +345,64 @@ static int open_pidfd(pid_t pid)
 	return fd;
 }
 
+/* Receives one message and the descriptor it carries (else -1); 0 at EOF. */
+static ssize_t receive_message(int fd, struct child_message *m, int *passed_fd)
+{
+	struct iovec iov = { .iov_base = m, .iov_len = sizeof *m };
+	union {
+		struct cmsghdr header;
+		char space[CMSG_SPACE(sizeof(int))];
+	} control;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.space,
+			      .msg_controllen = sizeof control.space };
+	struct cmsghdr *c;
+	ssize_t n;
+
+	*passed_fd = -1;
+	do
+		n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		die_sys("recvmsg(error pipe)");
+	c = CMSG_FIRSTHDR(&msg);
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+	    c->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(passed_fd, CMSG_DATA(c), sizeof *passed_fd);
+	if (msg.msg_flags & (MSG_CTRUNC | MSG_TRUNC))
+		die("malformed message from the child on the error pipe");
+	return n;
+}
+
+/* The listener, or the reason there is none, goes to filter.c's log. */
+static void take_listener(const struct child_message *m, int passed_fd)
+{
+	if (passed_fd >= 0 && listener_fd < 0) {
+		listener_fd = passed_fd;
+		filter_log_start(listener_fd);
+	} else if (passed_fd < 0 && m->err == EBUSY) {
+		filter_log_nested();
+	} else {
+		die("unexpected listener message from the child");
+	}
+}
+
 /* Reads the child's message, if any; returns false once the pipe reached EOF. */
 static bool read_child_message(int fd, struct outcome *out)
 {
 	struct child_message m;
-	ssize_t n;
+	int passed_fd;
+	ssize_t n = receive_message(fd, &m, &passed_fd);
 
-	do
-		n = read(fd, &m, sizeof m);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		die_sys("read(error pipe)");
 	if (n == 0)
 		return false;
 	if ((size_t)n != sizeof m)
 		die("short message from the child on the error pipe");
+	if (m.stage == CHILD_LISTENER) {
+		take_listener(&m, passed_fd);
+		return true;
+	}
+	if (passed_fd >= 0)
+		die("unexpected descriptor from the child on the error pipe");
 	out->child_stage = m.stage;
 	out->child_errno = m.err;
 	m.msg[sizeof m.msg - 1] = '\0';
@@ -355,19 +444,27 @@ static void reap_orphans(pid_t main_child)
 	free(list);
 }
 
-/* Waits for the child to exit, the deadline, or a fatal signal. */
+/*
+ * Waits for the child to exit, the deadline, or a fatal signal, answering the seccomp
+ * listener meanwhile. The deadline is checked after every wakeup, not only when ppoll
+ * times out: a program that keeps the listener busy must not outlive its deadline.
+ */
 static void supervise(pid_t pid, int pidfd, int pipe_read, uint64_t deadline_ms,
 		      struct outcome *out)
 {
-	struct pollfd fds[2] = {
+	struct pollfd fds[3] = {
 		{ .fd = pidfd, .events = POLLIN },
 		{ .fd = pipe_read, .events = POLLIN },
+		{ .fd = -1, .events = POLLIN },   /* the listener, once the child sent it */
 	};
+	bool listener_hung_up = false;
 
 	for (;;) {
 		struct timespec ts;
-		int ready = ppoll(fds, 2, time_left(deadline_ms, &ts), &mask_before_init);
+		int ready;
 
+		fds[2].fd = listener_hung_up ? -1 : listener_fd;
+		ready = ppoll(fds, 3, time_left(deadline_ms, &ts), &mask_before_init);
 		if (ready < 0 && errno != EINTR)
 			die_sys("ppoll");
 		if (fatal_signal_seen) {
@@ -380,9 +477,12 @@ static void supervise(pid_t pid, int pidfd, int pipe_read, uint64_t deadline_ms,
 			if (!read_child_message(fds[1].fd, out))
 				fds[1].fd = -1;   /* EOF: execve succeeded, or the child is gone */
 		}
+		/* POLLHUP: the filter's last task is gone; nothing more can arrive. */
+		if (fds[2].fd >= 0 && fds[2].revents && !filter_log_drain(fds[2].fd))
+			listener_hung_up = true;
 		if (fds[0].revents & POLLIN)
 			return;
-		if (ready == 0 && deadline_ms != 0 && monotonic_ms() >= deadline_ms) {
+		if (deadline_ms != 0 && monotonic_ms() >= deadline_ms) {
 			out->timed_out = true;
 			return;
 		}
@@ -396,8 +496,8 @@ void pgroup_run(const struct policy *p, child_setup_fn setup, struct outcome *ou
 	pid_t pid;
 
 	memset(out, 0, sizeof *out);
-	if (pipe2(pipefd, O_CLOEXEC) != 0)
-		die_sys("pipe2");
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pipefd) != 0)
+		die_sys("socketpair(error pipe)");
 	start_ms = monotonic_ms();
 	if (p->lim.timeout_ms)
 		deadline_ms = start_ms + p->lim.timeout_ms;
@@ -438,6 +538,11 @@ void pgroup_run(const struct policy *p, child_setup_fn setup, struct outcome *ou
 		die_sys("getrusage");
 	close(pidfd);
 	close(pipefd[0]);
+	/* Closed only now: a call still waiting on it would otherwise fail ENOSYS, not with its
+	 * rule's errno, and every process that could wait on it is dead and reaped. */
+	if (listener_fd >= 0)
+		close(listener_fd);
+	listener_fd = -1;
 }
 
 bool pgroup_started(void)

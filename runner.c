@@ -218,7 +218,7 @@ static bool parse_user(const char *s, uid_t *uid, gid_t *gid)
 
 enum {
 	OPT_CLEAN_ENV = 256, OPT_ALLOW_UNIX, OPT_ALLOW_NET, OPT_ALLOW_METADATA, OPT_PRINT_POLICY,
-	OPT_DATA, OPT_REPORT,
+	OPT_DATA, OPT_REPORT, OPT_LOG_DENIED,
 };
 
 struct option_row {
@@ -250,6 +250,7 @@ static const struct option_row option_rows[] = {
 	{ "stdout", 'o', "FILE", "PROGRAM writes its standard output to FILE (created or truncated)" },
 	{ "stderr", 'e', "FILE", "PROGRAM writes its standard error to FILE (may equal --stdout)" },
 	{ "report", OPT_REPORT, "FILE", "write a JSON report of the run to FILE, atomically" },
+	{ "log-denied", OPT_LOG_DENIED, NULL, "print a line on stderr the first time each syscall is denied" },
 	{ "print-policy", OPT_PRINT_POLICY, NULL, "print the Landlock rules and the syscall filter, run nothing" },
 	{ "help", 'h', NULL, "show this help and exit" },
 	{ "version", 'V', NULL, "show the version and what this kernel offers, and exit" },
@@ -385,6 +386,7 @@ static void handle_option(int key, const char *arg, struct policy *p, struct cli
 	case 'o': cli->stdio_paths[1] = nonempty_path("--stdout", arg); break;
 	case 'e': cli->stdio_paths[2] = nonempty_path("--stderr", arg); break;
 	case OPT_REPORT: report_path = nonempty_path("--report", arg); break;
+	case OPT_LOG_DENIED: p->sys.log_denied = true; break;
 	case OPT_PRINT_POLICY: cli->print_policy = true; break;
 	default:
 		die("internal error: option %d has no handler", key);
@@ -808,6 +810,29 @@ static void json_protections(FILE *f, const struct policy *p)
 	fprintf(f, "\n  ]\n");
 }
 
+/* What the filter denied and sandrun answered: one entry per syscall, first seen first. */
+static void json_denied(FILE *f)
+{
+	const struct denied_call *d;
+	size_t n = filter_denied(&d);
+
+	fprintf(f, "  \"denied_log\": ");
+	runner_json_string(f, filter_log_state());
+	fprintf(f, ",\n  \"denied\": [");
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "%s\n    { \"syscall\": ", i ? "," : "");
+		runner_json_string(f, d[i].syscall);
+		fprintf(f, ", \"count\": %llu, \"first_pid\": %d, \"args\": ",
+			(unsigned long long)d[i].count, (int)d[i].first_pid);
+		if (d[i].args_decoded)
+			runner_json_string(f, d[i].args);
+		else
+			fputs("null", f);
+		fputs(" }", f);
+	}
+	fprintf(f, "%s],\n", n ? "\n  " : "");
+}
+
 static void json_report(FILE *f, const struct policy *p, const struct outcome *o,
 			const struct verdict *v)
 {
@@ -825,6 +850,7 @@ static void json_report(FILE *f, const struct policy *p, const struct outcome *o
 	fprintf(f, "  \"max_rss_kb\": %ld,\n", o->usage.ru_maxrss);
 	fprintf(f, p->fs.abi > 0 ? "  \"landlock_abi\": %d,\n" : "  \"landlock_abi\": null,\n", p->fs.abi);
 	fprintf(f, "  \"killed_group\": %s,\n", o->killed_group ? "true" : "false");
+	json_denied(f);
 	json_limits(f, &p->lim);
 	json_protections(f, p);
 	fprintf(f, "}\n");
@@ -1011,7 +1037,9 @@ static void child_setup(const struct policy *p)
 	set_no_new_privs();           /* Landlock and seccomp both refuse without it */
 	landlock_apply((struct fs_policy *)&p->fs);
 	pgroup_child_close_fds();     /* only 0-2 and the close-on-exec error pipe survive */
-	filter_install();             /* last: the next call is execve */
+	/* Last: the next call is execve. The listener goes to sandrun, which answers the
+	 * logged rows with their errnos; the child keeps no copy of it. */
+	pgroup_child_send_listener(filter_install());
 	exec_program(p);
 }
 

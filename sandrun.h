@@ -45,6 +45,7 @@ struct sys_policy {
 	bool allow_net;               /* --allow-net: socket() of every family allowed */
 	bool allow_metadata;          /* --allow-metadata: chmod/chown/xattr/utime family allowed */
 	bool no_new_procs;            /* --procs 1: fork, vfork and non-thread clone fail EAGAIN */
+	bool log_denied;              /* --log-denied: a stderr line per newly denied syscall */
 };
 
 /* Resource limits; a limit of 0 means "not set". */
@@ -102,9 +103,24 @@ size_t landlock_protections(int abi, bool allow_net, struct protection *out, siz
 
 /* ---- filter.c: the seccomp-BPF program ---- */
 void filter_prepare(const struct sys_policy *sys);   /* parent: build the BPF, die if too big */
-void filter_install(void);                            /* child: last step before execve */
+/* Child, last step before execve: returns the listener for sandrun, or -1 when another
+ * listener holds the chain (nested): then the same rules answer alone, unlogged. */
+int filter_install(void);
 void filter_print(const struct sys_policy *sys, FILE *out);   /* --print-policy part */
 size_t filter_protections(const struct sys_policy *sys, struct protection *out, size_t max);
+/* sandrun's side of the log of denied calls (seccomp user notification). */
+struct denied_call {
+	const char *syscall;          /* the rule table's name */
+	uint64_t count;               /* calls denied; saturates at UINT64_MAX */
+	pid_t first_pid;              /* thread id of the first caller */
+	bool args_decoded;            /* false: this syscall's arguments are not decoded */
+	char args[160];               /* the first call's leading arguments, "AF_INET, SOCK_STREAM" */
+};
+void filter_log_start(int listener);             /* the child's listener reached sandrun */
+void filter_log_nested(void);                    /* the child installed without a listener */
+bool filter_log_drain(int listener);             /* answer what is pending; false: hung up */
+const char *filter_log_state(void);              /* "active", "unavailable: nested listener", ... */
+size_t filter_denied(const struct denied_call **list);   /* in order of first denial */
 
 /* ---- pgroup.c: the run's process group, deadline and cleanup ---- */
 /* How the run ended, as pgroup_run saw it. */
@@ -132,5 +148,6 @@ bool pgroup_started(void);                       /* a child exists: die must kil
 void pgroup_child_set_deathsig(void);            /* after the identity change, which clears it */
 void pgroup_child_close_fds(void);               /* all but 0-2 and the close-on-exec error pipe */
 _Noreturn void pgroup_child_report(int stage, int err, const char *msg);   /* pipe, then _exit */
+void pgroup_child_send_listener(int listener);   /* to sandrun (SCM_RIGHTS), then closed */
 
 #endif
