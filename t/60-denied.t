@@ -147,9 +147,9 @@ kill -STOP "$srpid"
 in_socket() { [ "$(cut -d ' ' -f 1 "/proc/$gpid/syscall" 2>/dev/null)" = 41 ]; }
 check "pending: socket() waits on the stopped sandrun" wait_for in_socket
 check_not "pending: no answer while sandrun is stopped" test -e "$pd/result"
-kill -KILL "$srpid"
-wait "$srpid" 2>/dev/null
-is "pending: sandrun died by SIGKILL" "$?" 137
+# Braced, so bash's own "Killed" notice for the job goes to /dev/null too.
+{ kill -KILL "$srpid"; wait "$srpid"; status=$?; } 2>/dev/null
+is "pending: sandrun died by SIGKILL" "$status" 137
 check "pending: the grandchild's call returned" wait_for test -s "$pd/result"
 is "pending: the call failed, it did not run" "$(cat "$pd/result" 2>/dev/null)" "socket: ENOSYS"
 check "pending: the direct child is gone (PDEATHSIG)" wait_for not_running "$child"
