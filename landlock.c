@@ -39,6 +39,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/landlock.h>
+#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -177,8 +178,9 @@ static struct {
 	uint64_t write_rights;
 	int ruleset_fd;
 	struct spots deny, write, read;
+	const struct spot **deny_sorted;   /* ll.deny by real path (strcmp), for lookups */
 	struct rule_record *rules;
-	size_t rule_count;
+	size_t rule_count, rule_cap;
 } ll = { .ruleset_fd = -1 };
 
 /* ---- ABI ---- */
@@ -256,24 +258,122 @@ static bool path_within(const char *path, const char *dir)
 	return strncmp(path, dir, len) == 0 && (path[len] == '\0' || path[len] == '/');
 }
 
-static const struct spot *deny_holding(const char *path)
+/*
+ * The deny dirs are looked up once per entry of every directory the sibling walk reads,
+ * and once per deny dir while checking mounts: binary searches over ll.deny_sorted keep
+ * a policy with many -R dirs linear, where a scan per lookup would be quadratic.
+ */
+static int by_real_path(const void *a, const void *b)
 {
-	for (size_t i = 0; i < ll.deny.count; i++) {
-		if (path_within(path, ll.deny.items[i].real))
-			return &ll.deny.items[i];
+	return strcmp((*(const struct spot *const *)a)->real, (*(const struct spot *const *)b)->real);
+}
+
+static void sort_deny_dirs(void)
+{
+	ll.deny_sorted = calloc(ll.deny.count ? ll.deny.count : 1, sizeof *ll.deny_sorted);
+	if (!ll.deny_sorted)
+		die("out of memory");
+	for (size_t i = 0; i < ll.deny.count; i++)
+		ll.deny_sorted[i] = &ll.deny.items[i];
+	qsort(ll.deny_sorted, ll.deny.count, sizeof *ll.deny_sorted, by_real_path);
+}
+
+/* strcmp(s, the first len bytes of path), without copying them out. */
+static int compare_with_prefix(const char *s, const char *path, size_t len)
+{
+	int c = strncmp(s, path, len);
+
+	return c ? c : s[len] != '\0';
+}
+
+/* The deny dir whose path is exactly the first len bytes of path, or NULL. */
+static const struct spot *deny_exact(const char *path, size_t len)
+{
+	size_t lo = 0, hi = ll.deny.count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = compare_with_prefix(ll.deny_sorted[mid]->real, path, len);
+
+		if (c == 0)
+			return ll.deny_sorted[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
 	return NULL;
 }
 
+/* The deny dir holding path (canonical): path itself or one of its ancestors. */
+static const struct spot *deny_holding(const char *path)
+{
+	const struct spot *d = deny_exact("/", 1);   /* -R / holds everything */
+
+	for (size_t len = 1; !d && path[len - 1] != '\0'; len++) {
+		if (path[len] == '/' || path[len] == '\0')
+			d = deny_exact(path, len);
+	}
+	return d;
+}
+
+/* True when a deny dir lies strictly beneath dir: the paths starting "dir/" are one run
+ * of the sorted list, so the first path not sorting before "dir/" decides. */
 static bool deny_strictly_below(const char *dir)
 {
-	for (size_t i = 0; i < ll.deny.count; i++) {
-		const char *d = ll.deny.items[i].real;
+	size_t len = strlen(dir), lo = 0, hi = ll.deny.count;
+	const char *first;
 
-		if (strcmp(d, dir) != 0 && path_within(d, dir))
+	if (strcmp(dir, "/") == 0)   /* every deny dir but / itself */
+		return ll.deny.count > (deny_exact("/", 1) ? 1u : 0u);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *d = ll.deny_sorted[mid]->real;
+		int c = strncmp(d, dir, len);
+
+		if (c == 0)
+			c = (unsigned char)d[len] - '/';   /* "dir" itself sorts before "dir/..." */
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == ll.deny.count)
+		return false;
+	first = ll.deny_sorted[lo]->real;
+	return strncmp(first, dir, len) == 0 && first[len] == '/';
+}
+
+/* Absolute, and no empty, "." or ".." component: lexically its own canonical form. */
+static bool is_plain_absolute(const char *path)
+{
+	if (path[0] != '/' || strlen(path) >= PATH_MAX)
+		return false;
+	if (path[1] == '\0')
+		return true;
+	for (const char *c = path + 1;; c += strcspn(c, "/") + 1) {
+		size_t len = strcspn(c, "/");
+
+		if (len == 0 || (c[0] == '.' && (len == 1 || (len == 2 && c[1] == '.'))))
+			return false;
+		if (c[len] == '\0')
 			return true;
 	}
-	return false;
+}
+
+/*
+ * The common case in one call: a plain absolute path that openat2 can open without
+ * following any symlink is already its own realpath, so realpath's walk (a readlink per
+ * component) is not needed. Returns the O_PATH fd, or -1 to take the general way (any
+ * error: that way reports it).
+ */
+static int open_if_canonical(const char *given)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS };
+
+	if (!is_plain_absolute(given))
+		return -1;
+	return (int)syscall(SYS_openat2, AT_FDCWD, given, &how, sizeof how);
 }
 
 static void resolve_spot(struct spot *s, const char *opt, const char *given, bool need_dir)
@@ -283,10 +383,17 @@ static void resolve_spot(struct spot *s, const char *opt, const char *given, boo
 	s->opt = opt;
 	if (given[0] == '\0')
 		die("%s: empty path", opt);
-	s->real = realpath(given, NULL);
-	if (!s->real)
-		die_sys("%s %s", opt, given);
-	s->fd = open(s->real, O_PATH | O_CLOEXEC);
+	s->fd = open_if_canonical(given);
+	if (s->fd >= 0) {
+		s->real = strdup(given);
+		if (!s->real)
+			die("out of memory");
+	} else {
+		s->real = realpath(given, NULL);
+		if (!s->real)
+			die_sys("%s %s", opt, given);
+		s->fd = open(s->real, O_PATH | O_CLOEXEC);
+	}
 	if (s->fd < 0 || fstat(s->fd, &st) != 0)
 		die_sys("%s %s", opt, given);
 	s->is_dir = S_ISDIR(st.st_mode);
@@ -430,8 +537,10 @@ static void refuse_other_views(const struct spot *d, const struct mount_row *row
 			rebase(alias, fs_path, m->root, m->point);
 		else
 			continue;
-		/* Another mount stacked over the alias hides it: then it shows something else. */
-		if (deny_holding(alias) || stat(alias, &st) != 0 || st.st_dev != d->dev)
+		/* The dir's own place (the usual match) or a denied one is fine. Another mount
+		 * stacked over the alias hides it: then it shows something else. */
+		if (strcmp(alias, d->real) == 0 || deny_holding(alias) || stat(alias, &st) != 0 ||
+		    st.st_dev != d->dev)
 			continue;
 		die("--deny-read %s: also visible at %s through a mount; deny that path too",
 		    d->real, alias);
@@ -459,11 +568,17 @@ static void refuse_deny_aliases(void)
 
 static void record_rule(const char *path, uint64_t rights)
 {
-	struct rule_record *grown = realloc(ll.rules, (ll.rule_count + 1) * sizeof *grown);
+	if (ll.rule_count == ll.rule_cap) {
+		/* Doubling: a -R walk can add thousands of rules, one realloc each would copy
+		 * the list every time. */
+		size_t cap = ll.rule_cap ? 2 * ll.rule_cap : 64;
+		struct rule_record *grown = realloc(ll.rules, cap * sizeof *grown);
 
-	if (!grown)
-		die("out of memory");
-	ll.rules = grown;
+		if (!grown)
+			die("out of memory");
+		ll.rules = grown;
+		ll.rule_cap = cap;
+	}
 	ll.rules[ll.rule_count].path = strdup(path);
 	if (!ll.rules[ll.rule_count].path)
 		die("out of memory");
@@ -488,10 +603,14 @@ static void add_rule(int fd, const char *path, bool is_dir, uint64_t want)
 /* On the heap: the walk recurses once per path component of a deny dir. */
 static char *join_path(const char *dir, const char *name)
 {
-	char *out;
+	size_t dir_len = strcmp(dir, "/") == 0 ? 0 : strlen(dir), name_len = strlen(name);
+	char *out = malloc(dir_len + name_len + 2);
 
-	if (asprintf(&out, "%s%s%s", dir, strcmp(dir, "/") == 0 ? "" : "/", name) < 0)
+	if (!out)
 		die("out of memory");
+	memcpy(out, dir, dir_len);
+	out[dir_len] = '/';
+	memcpy(out + dir_len + 1, name, name_len + 1);
 	return out;
 }
 
@@ -523,7 +642,9 @@ static void grant_entry(int dir_fd, const char *dir, const char *name, uint64_t 
 {
 	char *path = join_path(dir, name);
 
-	if (!deny_holding(path))   /* a deny dir gets nothing */
+	/* A deny dir gets nothing. No deny dir holds dir (the walk enters no such dir), so
+	 * only path itself can be one. */
+	if (!deny_exact(path, strlen(path)))
 		grant_inode(dir_fd, name, path, rights);
 	free(path);
 }
@@ -602,6 +723,7 @@ void landlock_prepare(struct fs_policy *fs)
 	struct spot root = { .opt = "/", .real = "/", .is_dir = true };
 
 	resolve_list(&ll.deny, &fs->deny_read, "--deny-read", true);
+	sort_deny_dirs();
 	resolve_list(&ll.write, &fs->allow_write, "--allow-write", true);
 	resolve_list(&ll.read, &fs->allow_read, "--allow-read", false);
 	refuse_grants_inside_deny(&ll.write);
