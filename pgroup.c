@@ -231,6 +231,46 @@ static void take_terminal_back(void)
 		terminal_handed_over = false;
 }
 
+static void append_pid(pid_t pid, pid_t **list, size_t *count, size_t *cap)
+{
+	if (*count == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*list = realloc(*list, *cap * sizeof **list);
+		if (!*list)
+			die("out of memory listing the run's processes");
+	}
+	(*list)[(*count)++] = pid;
+}
+
+/* Appends the pids in one /proc/PID/task/TID/children file ("12 34 ") to *list. Raw
+ * reads, no stdio: sandrun reads its own list at least twice in every run. */
+static void read_children_file(const char *file, pid_t **list, size_t *count, size_t *cap)
+{
+	char buf[1024];
+	long child = 0;
+	bool in_number = false;
+	ssize_t n;
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;   /* the task is gone */
+	while ((n = read(fd, buf, sizeof buf)) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] >= '0' && buf[i] <= '9') {
+				child = child * 10 + (buf[i] - '0');
+				in_number = true;
+			} else if (in_number) {
+				append_pid((pid_t)child, list, count, cap);
+				child = 0;
+				in_number = false;
+			}
+		}
+	}
+	if (in_number)
+		append_pid((pid_t)child, list, count, cap);
+	close(fd);
+}
+
 /* Appends every child of pid (all its threads' children) to *list. */
 static void list_children(pid_t pid, pid_t **list, size_t *count, size_t *cap)
 {
@@ -238,31 +278,23 @@ static void list_children(pid_t pid, pid_t **list, size_t *count, size_t *cap)
 	DIR *tasks;
 	struct dirent *task;
 
+	/* sandrun has one thread, so its own list is one file: no directory to read. */
+	if (pid == runner_pid) {
+		snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+		read_children_file(path, list, count, cap);
+		return;
+	}
 	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
 	tasks = opendir(path);
 	if (!tasks)
 		return;   /* pid is gone: its children were reparented to sandrun */
 	while ((task = readdir(tasks)) != NULL) {
 		char file[sizeof path + sizeof task->d_name + 16];
-		FILE *f;
-		long child;
 
 		if (task->d_name[0] == '.')
 			continue;
 		snprintf(file, sizeof file, "%s/%s/children", path, task->d_name);
-		f = fopen(file, "re");
-		if (!f)
-			continue;
-		while (fscanf(f, "%ld", &child) == 1) {
-			if (*count == *cap) {
-				*cap = *cap ? *cap * 2 : 64;
-				*list = realloc(*list, *cap * sizeof **list);
-				if (!*list)
-					die("out of memory listing the run's processes");
-			}
-			(*list)[(*count)++] = (pid_t)child;
-		}
-		fclose(f);
+		read_children_file(file, list, count, cap);
 	}
 	closedir(tasks);
 }
@@ -289,9 +321,11 @@ static bool is_zombie(pid_t pid)
 
 /*
  * SIGKILLs every descendant of sandrun, breadth first over /proc/PID/task/TID/children.
- * Returns how many live (non-zombie) processes were signalled.
+ * Returns how many live (non-zombie) processes were signalled. exited: a child known to
+ * have exited as a whole (its pidfd was readable), or 0: a zombie whose children came
+ * back to sandrun when it died, so there is nothing to read about it.
  */
-static size_t kill_descendants(void)
+static size_t kill_descendants(pid_t exited)
 {
 	pid_t *list = NULL;
 	size_t count = 0, cap = 0, alive = 0;
@@ -300,6 +334,8 @@ static size_t kill_descendants(void)
 	for (size_t i = 0; i < count; i++) {
 		pid_t pid = list[i];
 
+		if (pid == exited)
+			continue;
 		if (!is_zombie(pid))
 			alive++;
 		/* ESRCH: it died meanwhile; its children are then sandrun's and come next turn. */
@@ -319,11 +355,20 @@ void pgroup_kill_all(void)
 	if (run_pgid > 0 && kill(-run_pgid, SIGKILL) != 0 && errno != ESRCH)
 		die_sys("kill(-%d, SIGKILL)", (int)run_pgid);
 	for (;;) {
+		/*
+		 * No child left at all means no process of the run left: each one's line of
+		 * parents ends at a child of sandrun, alive or a zombie, since sandrun is the
+		 * subreaper of them all. The usual end (the program exited alone and was reaped)
+		 * stops here without a walk.
+		 */
+		pid_t reaped = waitpid(-1, &status, __WALL | WNOHANG);
+
+		if (reaped < 0 && errno == ECHILD)
+			break;
 		/* One walk kills the whole known tree; what it missed (forked meanwhile, or
 		 * reparented to sandrun by a death) is found by the next walk. */
-		kill_descendants();
-		pid_t reaped = waitpid(-1, &status, __WALL);
-
+		kill_descendants(0);
+		reaped = waitpid(-1, &status, __WALL);
 		if (reaped < 0 && errno == ECHILD)
 			break;
 		if (reaped < 0 && errno != EINTR)
@@ -384,6 +429,14 @@ static void take_listener(const struct child_message *m, int passed_fd)
 	} else {
 		die("unexpected listener message from the child");
 	}
+}
+
+/* True when the process of pidfd has exited, all its threads (pidfd_open(2)). */
+static bool has_exited(int pidfd)
+{
+	struct pollfd fd = { .fd = pidfd, .events = POLLIN };
+
+	return poll(&fd, 1, 0) == 1 && (fd.revents & POLLIN);
 }
 
 /* Reads the child's message, if any; returns false once the pipe reached EOF. */
@@ -523,7 +576,8 @@ void pgroup_run(const struct policy *p, child_setup_fn setup, struct outcome *ou
 	supervise(pid, pidfd, pipefd[0], deadline_ms, out);
 
 	/* Anything still alive now is killed: the leader is unreaped, so the pgid is ours. */
-	if (kill_descendants() > 0 || out->timed_out || out->fatal_signal)
+	if (kill_descendants(has_exited(pidfd) ? pid : 0) > 0 || out->timed_out ||
+	    out->fatal_signal)
 		out->killed_group = true;
 	if (kill(-run_pgid, SIGKILL) != 0 && errno != ESRCH)
 		die_sys("kill(-%d, SIGKILL)", (int)run_pgid);
