@@ -856,19 +856,35 @@ static void json_report(FILE *f, const struct policy *p, const struct outcome *o
 	fprintf(f, "}\n");
 }
 
+/*
+ * A new file beside the report, named after sandrun's pid, created with O_EXCL and mode
+ * 0644 directly: no fchmod, which an outer sandrun's filter would deny when nested.
+ */
+static int create_report_temp(char *tmp, size_t size)
+{
+	for (unsigned attempt = 0; attempt < 100; attempt++) {
+		int n = snprintf(tmp, size, "%s.sandrun-%ld-%u", report_path, (long)getpid(), attempt);
+		int fd;
+
+		if (n < 0 || (size_t)n >= size) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	return -1;
+}
+
 /* Temporary file beside the report, fsync, rename: a reader sees all or nothing. */
 static bool write_report(const struct policy *p, const struct outcome *o, const struct verdict *v)
 {
 	char tmp[PATH_MAX];
-	int fd, n = snprintf(tmp, sizeof tmp, "%s.sandrun-XXXXXX", report_path);
+	int fd = create_report_temp(tmp, sizeof tmp);
 	FILE *f;
 	bool ok;
 
-	if (n < 0 || (size_t)n >= sizeof tmp) {
-		fprintf(stderr, "sandrun: --report %s: name too long\n", report_path);
-		return false;
-	}
-	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0 || !(f = fdopen(fd, "w"))) {
 		fprintf(stderr, "sandrun: --report %s: %s\n", report_path, strerror(errno));
 		if (fd >= 0)
@@ -876,7 +892,7 @@ static bool write_report(const struct policy *p, const struct outcome *o, const 
 		return false;
 	}
 	json_report(f, p, o, v);
-	ok = fflush(f) == 0 && fchmod(fd, 0644) == 0 && fsync(fd) == 0;
+	ok = fflush(f) == 0 && fsync(fd) == 0;
 	ok = (fclose(f) == 0) && ok;
 	if (!ok || rename(tmp, report_path) != 0) {
 		fprintf(stderr, "sandrun: --report %s: %s\n", report_path, strerror(errno));

@@ -60,6 +60,12 @@ check "awkward path: report still parses" get
 check "awkward path: message keeps the printable parts" sh -c "python3 t/jsonget.py '$rep' message | grep -q 'we\"ird'"
 check "awkward path: UTF-8 that was valid survives" sh -c "python3 t/jsonget.py '$rep' program | grep -q '€'"
 
+# Nested: the inner sandrun writes its report under the outer filter (no fchmod needed).
+nest=$(fixture)
+expect_exit "nested run writes its report" 0 sr -W "$nest" -- "$SANDRUN" --report "$nest/inner.json" -- /bin/true
+check "nested report parses" python3 t/jsonget.py "$nest/inner.json" status
+is "nested report: status exited" "$(python3 t/jsonget.py "$nest/inner.json" status)" exited
+
 # Atomic: no temporary file is left beside the report.
 is "no temporary files left beside the report" "$(find "$rdir" -name '*sandrun-*' | wc -l)" 0
 expect_exit "report in a missing directory: 125 before running" 125 \
