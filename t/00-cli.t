@@ -6,8 +6,14 @@
 
 expect_exit "--help exits 0" 0 "$SANDRUN" --help
 for opt in timeout chdir clean-env env user allow-write deny-read allow-read allow-unix \
-	allow-net allow-metadata procs print-policy help version; do
-	check "--help lists --$opt" grep -q -- "--$opt" "$TMPOUT"
+	allow-net allow-metadata cpu memory data fsize procs nofile stdin stdout stderr report \
+	log-denied print-policy help version; do
+	check "--help lists --$opt" grep -q -- "--$opt " "$TMPOUT"
+done
+# README's usage block is the --help text: an option added without docs fails here.
+help_opts=$(grep -o -- '--[a-z][a-z-]*' "$TMPOUT" | sort -u)
+for opt in $help_opts; do
+	check "README documents $opt" grep -q -- "$opt" README.md
 done
 check "--help documents exit status 124-127" grep -q "125 sandrun could not" "$TMPOUT"
 expect_exit "--version exits 0" 0 "$SANDRUN" --version
