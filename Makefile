@@ -10,8 +10,10 @@ PROVE    ?= prove
 # Attack and helper programs for the tests: one escape attempt or probe per file.
 ATTACK_SRC = $(wildcard t/attack/*.c)
 ATTACK_BIN = $(ATTACK_SRC:.c=)
+# The benchmark's timer and syscall loop (t/bench.sh); not tests.
+BENCH_BIN  = t/bench/timerun t/bench/sysloop
 
-.PHONY: all check check-static clean install static test-bin uninstall
+.PHONY: all bench check check-static clean install static test-bin uninstall
 
 all: sandrun
 
@@ -81,5 +83,13 @@ check:
 check-static: sandrun-static test-bin
 	SANDRUN=sandrun-static sh t/run-suite.sh $(PROVE)
 
+# make bench: sandrun and sandrun-static against bare runs and bubblewrap; prints figures,
+# asserts nothing. Takes a few minutes; root runs use --user 65534:65534.
+bench: sandrun sandrun-static $(BENCH_BIN)
+	bash t/bench.sh
+
+t/bench/%: t/bench/%.c
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -o $@ $<
+
 clean:
-	rm -f sandrun $(OBJ) $(ATTACK_BIN) sandrun-abi* landlock-abi*.o sandrun-static *.static.o
+	rm -f sandrun $(OBJ) $(ATTACK_BIN) $(BENCH_BIN) sandrun-abi* landlock-abi*.o sandrun-static *.static.o

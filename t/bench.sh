@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# t/bench.sh: `make bench`. Measures sandrun against the same programs run bare and
+# against bubblewrap; prints medians and a final summary line. Not a test: it asserts
+# nothing (prove skips it, it is not a .t), it only reports figures and the targets of
+# issue 8 beside them.
+#
+# Every comparison is interleaved (A B A B ...) and its ratio taken pair by pair, then
+# the median: other jobs on the machine slow both sides of a pair alike. Startup and
+# setup times come from t/bench/timerun (fork, execv, wait, CLOCK_MONOTONIC); syscall
+# costs from t/bench/sysloop, which times its own loop.
+#
+# Run from the top of the tree, as root (runs use --user 65534:65534) or as any user.
+# Environment: SANDRUN, SANDRUN_STATIC (default ./sandrun, ./sandrun-static, both built
+# by `make bench`), BENCH_QUICK=1 for a short smoke run.
+set -eu
+
+top=$(pwd)
+SANDRUN=${SANDRUN:-$top/sandrun}
+SANDRUN_STATIC=${SANDRUN_STATIC:-$top/sandrun-static}
+TIMERUN=$top/t/bench/timerun
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+	PAIRS=11 SETUP_PAIRS=5 SMALL_SETUP_PAIRS=5 SYS_ROUNDS=1 SYS_CALLS=1000000 RATE_ROUNDS=1 RATE_SEC=0.5
+else
+	PAIRS=101 SETUP_PAIRS=21 SMALL_SETUP_PAIRS=61 SYS_ROUNDS=5 SYS_CALLS=10000000 RATE_ROUNDS=5 RATE_SEC=1
+fi
+
+scratch=$(mktemp -d /tmp/sandrun-bench.XXXXXX)
+trap 'rm -rf "$scratch"' EXIT
+chmod 755 "$scratch"   # the run's uid 65534 executes the programs copied here
+
+user=()
+if [ "$(id -u)" -eq 0 ]; then user=(--user 65534:65534); fi
+BWRAP=("$(command -v bwrap || echo bwrap)" --ro-bind / / --dev /dev --proc /proc --unshare-net --)
+
+note() { printf '# %s\n' "$*"; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# median: of the numbers on stdin, one per line.
+median() {
+	sort -g | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "nan"; exit }
+		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# ---- programs under test ----
+
+# A statically linked hello: exec of it costs no dynamic loader, so sandrun's own share
+# of a start shows clearly.
+build_hello() {
+	printf '#include <unistd.h>\nint main(void) { return write(1, "hello\\n", 6) != 6; }\n' \
+		>"$scratch/hello.c"
+	if have musl-gcc && musl-gcc -static -O2 -o "$scratch/hello" "$scratch/hello.c" 2>/dev/null; then
+		return 0
+	fi
+	"${CC:-cc}" -static -O2 -o "$scratch/hello" "$scratch/hello.c"
+}
+
+build_hello
+cp "$top/t/bench/sysloop" "$scratch/sysloop"   # reachable by uid 65534 whatever $top is
+HELLO=$scratch/hello SYSLOOP=$scratch/sysloop
+if [ ! -x "$SANDRUN_STATIC" ]; then
+	note "no $SANDRUN_STATIC (make static): static rows skipped"
+	SANDRUN_STATIC=
+fi
+have_bwrap=0
+if have bwrap && "${BWRAP[@]}" /bin/true 2>/dev/null; then have_bwrap=1; fi
+
+# ---- 1. startup ----
+
+# startup LABEL PROGRAM SANDBOX...: sandboxed PROGRAM vs PROGRAM alone; sets $ratio.
+startup() {
+	local label=$1 prog=$2 res a b d
+	shift 2
+	res=$("$TIMERUN" pairs "$PAIRS" "$@" "$prog" ::: "$prog")
+	read -r a b ratio d <<<"$res"
+	printf '  %-34s %9.0f us  bare %7.0f us  %6.2fx  (+%.0f us)\n' "$label" "$a" "$b" "$ratio" "$d"
+}
+
+echo "== 1. startup: median of $PAIRS interleaved pairs, sandboxed vs bare (fork+exec+wait)"
+startup "sandrun (glibc) /bin/true" /bin/true "$SANDRUN" "${user[@]}" --
+startup "sandrun (glibc) static hello" "$HELLO" "$SANDRUN" "${user[@]}" --
+if [ -n "$SANDRUN_STATIC" ]; then
+	startup "sandrun-static /bin/true" /bin/true "$SANDRUN_STATIC" "${user[@]}" --
+	static_true=$ratio
+	startup "sandrun-static static hello" "$HELLO" "$SANDRUN_STATIC" "${user[@]}" --
+	static_hello=$ratio
+fi
+
+# ---- 2. per-syscall cost ----
+
+# sys_ratio LOOP SANDBOX...: median over rounds of (sandboxed ns/call) / (bare ns/call).
+sys_ratio() {
+	local loop=$1 a b i ratios="" as="" bs=""
+	shift
+	for ((i = 0; i < SYS_ROUNDS; i++)); do
+		a=$("$@" "$SYSLOOP" "$loop" "$SYS_CALLS")
+		b=$("$SYSLOOP" "$loop" "$SYS_CALLS")
+		as+="$a"$'\n' bs+="$b"$'\n'
+		ratios+=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.4f", a / b }')$'\n'
+	done
+	ratio=$(printf '%s' "$ratios" | median)
+	printf '  %-34s %9.1f ns  bare %7.1f ns  %6.2fx\n' "$label" \
+		"$(printf '%s' "$as" | median)" "$(printf '%s' "$bs" | median)" "$ratio"
+}
+
+echo "== 2. per syscall: $SYS_CALLS calls in-process, median of $SYS_ROUNDS interleaved rounds"
+SR_SYS=("${SANDRUN_STATIC:-$SANDRUN}" "${user[@]}" --)
+label="sandrun getppid()"; sys_ratio getppid "${SR_SYS[@]}"; sys_getppid=$ratio
+label="sandrun read(/dev/zero, 1)"; sys_ratio read "${SR_SYS[@]}"; sys_read=$ratio
+
+# ---- 3. throughput ----
+
+echo "== 3. throughput: /bin/true runs per second, 2 parallel streams, median of $RATE_ROUNDS x ${RATE_SEC}s rounds"
+read -r a b throughput <<<"$("$TIMERUN" rate "$RATE_SEC" 2 "$RATE_ROUNDS" \
+	"${SR_SYS[0]}" "${user[@]}" -- /bin/true ::: /bin/true)"
+printf '  %-34s %9.0f /s  bare %7.0f /s  %6.2fx\n' "sandrun /bin/true" "$a" "$b" "$throughput"
+
+# ---- 4. setup cost per path ----
+
+# rules OPTIONS...: how many Landlock rules sandrun adds for these options.
+rules() { "${SR_SYS[0]}" "$@" --print-policy | awk '/^landlock: [0-9]+ rules/ { print $2 }'; }
+# extra_us PAIRS OPTIONS...: median extra wall time of a run with OPTIONS over one without.
+extra_us() {
+	local pairs=$1
+	shift
+	"$TIMERUN" pairs "$pairs" "${SR_SYS[0]}" "${user[@]}" "$@" -- "$HELLO" ::: \
+		"${SR_SYS[0]}" "${user[@]}" -- "$HELLO" | awk '{ print $4 }'
+}
+div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+worst() { awk -v a="$1" -v b="$2" 'BEGIN { print (b > a) ? b : a }'; }
+# setup_row LABEL EXTRA RULES PER UNIT
+setup_row() { printf '  %-34s +%7.0f us  %5d rules  %6.2f us %s\n' "$@"; }
+
+echo "== 4. setup cost: median extra wall time over a run without paths, $SMALL_SETUP_PAIRS" \
+	"interleaved pairs ($SETUP_PAIRS for 1000 paths); the summary takes the rows of 100 rules"
+echo "   and more, whose cost stands clear of the noise of a few hundred us between runs"
+base_rules=$(rules)
+worst_rule=0
+for kind in W R; do
+	for n in 1 10 100 1000; do
+		# A parent per count holding exactly its n dirs: with -R all of them are denied,
+		# so the sibling walk adds no rule beside them and the rest is the ancestors' walk.
+		mkdir "$scratch/$kind$n"
+		opts=()
+		for ((i = 1; i <= n; i++)); do
+			mkdir "$scratch/$kind$n/d$i"
+			opts+=("-$kind" "$scratch/$kind$n/d$i")
+		done
+		pairs=$SMALL_SETUP_PAIRS
+		if [ "$n" -ge 1000 ]; then pairs=$SETUP_PAIRS; fi
+		extra=$(extra_us "$pairs" "${opts[@]}")
+		added=$(($(rules "${opts[@]}") - base_rules))
+		if [ "$kind" = W ]; then
+			per=$(div "$extra" "$n") unit="per -W path"
+		elif [ "$n" = 1 ]; then
+			# The first -R walks the siblings of its ancestors: a rule for each.
+			first_r=$extra per=$(div "$extra" "$added") unit="per rule of the walk"
+		else
+			per=$(div "$(awk -v a="$extra" -v b="$first_r" 'BEGIN { print a - b }')" $((n - 1)))
+			unit="per -R path after the first"
+		fi
+		setup_row "-$kind x $n" "$extra" "$added" "$per" "$unit"
+		if [ "$n" -ge 100 ] || [ "$kind$n" = R1 ]; then worst_rule=$(worst "$worst_rule" "$per"); fi
+	done
+done
+extra=$(extra_us "$SMALL_SETUP_PAIRS" -R /usr/lib/x86_64-linux-gnu)
+added=$(($(rules -R /usr/lib/x86_64-linux-gnu) - base_rules))
+lib_per_rule=$(div "$extra" "$added")
+setup_row "-R /usr/lib/x86_64-linux-gnu" "$extra" "$added" "$lib_per_rule" "per rule"
+worst_rule=$(worst "$worst_rule" "$lib_per_rule")
+
+# ---- 5. bubblewrap ----
+
+echo "== 5. bubblewrap: ${BWRAP[*]}"
+bw_summary="bwrap not measured"
+if [ "$have_bwrap" = 1 ]; then
+	if [ "$(id -u)" -eq 0 ]; then note "as root bwrap needs no user namespace; runs stay root"; fi
+	startup "bwrap /bin/true" /bin/true "${BWRAP[@]}"
+	bw_true=$ratio
+	startup "bwrap static hello" "$HELLO" "${BWRAP[@]}"
+	label="bwrap getppid()"; sys_ratio getppid "${BWRAP[@]}"; bw_getppid=$ratio
+	label="bwrap read(/dev/zero, 1)"; sys_ratio read "${BWRAP[@]}"
+	# Head to head, each pair bwrap then sandrun: how many times faster sandrun starts.
+	read -r a b vs d <<<"$("$TIMERUN" pairs "$PAIRS" "${BWRAP[@]}" /bin/true ::: \
+		"${SR_SYS[0]}" "${user[@]}" -- /bin/true)"
+	printf '  %-34s %9.0f us  sandrun %4.0f us  sandrun %.2fx faster\n' "bwrap vs sandrun, /bin/true" \
+		"$a" "$b" "$vs"
+	bw_summary="bwrap/sandrun ${vs}x (>=3.5) bwrap ${bw_true}x bare, getppid ${bw_getppid}x"
+else
+	note "bubblewrap not installed or not usable here (apt install bubblewrap): skipped"
+fi
+
+echo "summary: startup static /bin/true ${static_true:-n/a}x (<=2.0), static hello" \
+	"${static_hello:-n/a}x; getppid ${sys_getppid}x (<=1.30), read ${sys_read}x;" \
+	"throughput ${throughput}x (>=0.65); per path rule <= ${worst_rule} us (<=5)," \
+	"-R /usr/lib ${lib_per_rule} us per rule; $bw_summary"
