@@ -449,6 +449,45 @@ static void unescape_octal(char *s)
 	}
 	*out = '\0';
 }
+/* Cuts the next space-separated field off *cursor; NULL when there is none. */
+static char *next_field(char **cursor)
+{
+	char *start = *cursor + strspn(*cursor, " ");
+	size_t len = strcspn(start, " \n");
+
+	if (len == 0)
+		return NULL;
+	*cursor = start + len + (start[len] != '\0');
+	start[len] = '\0';
+	return start;
+}
+
+/* A hand parser (no sscanf: it alone would add 13 KB to the static build). */
+static bool parse_mount_line(char *line, unsigned *major, unsigned *minor, char *root, char *point)
+{
+	char *cursor = line, *field[5], *end;
+	unsigned long maj, min;
+
+	for (int i = 0; i < 5; i++) {
+		field[i] = next_field(&cursor);
+		if (!field[i])
+			return false;
+	}
+	errno = 0;
+	maj = strtoul(field[2], &end, 10);
+	if (*end != ':' || end == field[2])
+		return false;
+	min = strtoul(end + 1, &end, 10);
+	if (*end != '\0' || errno || maj > UINT_MAX || min > UINT_MAX ||
+	    strlen(field[3]) >= PATH_MAX || strlen(field[4]) >= PATH_MAX)
+		return false;
+	*major = (unsigned)maj;
+	*minor = (unsigned)min;
+	memcpy(root, field[3], strlen(field[3]) + 1);
+	memcpy(point, field[4], strlen(field[4]) + 1);
+	return true;
+}
+
 
 static struct mount_row *read_mounts(size_t *count)
 {
@@ -466,8 +505,8 @@ static struct mount_row *read_mounts(size_t *count)
 		if (!grown)
 			die("out of memory");
 		rows = grown;
-		/* Fields: id, parent id, major:minor, root, mount point, ... (4095 = PATH_MAX - 1). */
-		if (sscanf(line, "%*d %*d %u:%u %4095s %4095s", &major, &minor, root, point) != 4)
+		/* Fields: id, parent id, major:minor, root, mount point, ... */
+		if (!parse_mount_line(line, &major, &minor, root, point))
 			die("--deny-read: unexpected /proc/self/mountinfo line: %s", line);
 		unescape_octal(root);
 		unescape_octal(point);
