@@ -132,4 +132,12 @@ if have readelf && [ -x "$top/sandrun" ]; then
 	check "the dynamic sandrun needs libc" grep -qE '^libc\.' "$scratch/needed"
 	check_not "the dynamic sandrun needs nothing else" grep -qvE '^libc\.(so\.[0-9]+|musl-.*)$' "$scratch/needed"
 fi
+# README's Protections table: every test it names exists, so no claim points at nothing.
+while IFS= read -r row; do
+	file=$(printf '%s\n' "$row" | grep -o '`t/[0-9a-z-]*\.t`' | tr -d '`')
+	names=$(printf '%s\n' "$row" | sed 's/^.*`t\/[0-9a-z-]*\.t`: //' | grep -o '"[^"]*"' | tr -d '"')
+	while IFS= read -r name; do
+		check "Protections: $file has a test \"$name\"" grep -qF -- "$name" "$file"
+	done <<<"$names"
+done < <(sed -n '/^## Protections/,/^## /p' README.md | grep '^| .*`t/')
 done_testing
