@@ -324,8 +324,8 @@ static bool deny_strictly_below(const char *dir)
 	size_t len = strlen(dir), lo = 0, hi = ll.deny.count;
 	const char *first;
 
-	if (strcmp(dir, "/") == 0)   /* every deny dir but / itself */
-		return ll.deny.count > (deny_exact("/", 1) ? 1u : 0u);
+	if (strcmp(dir, "/") == 0)   /* any deny dir but / itself, which sorts first (even twice) */
+		return ll.deny.count > 0 && strcmp(ll.deny_sorted[ll.deny.count - 1]->real, "/") != 0;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const char *d = ll.deny_sorted[mid]->real;
@@ -647,7 +647,7 @@ static char *join_path(const char *dir, const char *name)
 
 	if (!out)
 		die("out of memory");
-	memcpy(out, dir, dir_len);
+	memcpy(out, dir, dir_len);   /* NOLINT(bugprone-not-null-terminated-result): name's NUL ends it */
 	out[dir_len] = '/';
 	memcpy(out + dir_len + 1, name, name_len + 1);
 	return out;

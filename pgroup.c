@@ -234,10 +234,13 @@ static void take_terminal_back(void)
 static void append_pid(pid_t pid, pid_t **list, size_t *count, size_t *cap)
 {
 	if (*count == *cap) {
-		*cap = *cap ? *cap * 2 : 64;
-		*list = realloc(*list, *cap * sizeof **list);
-		if (!*list)
+		size_t grown_cap = *cap ? *cap * 2 : 64;
+		pid_t *grown = realloc(*list, grown_cap * sizeof *grown);
+
+		if (!grown)
 			die("out of memory listing the run's processes");
+		*list = grown;
+		*cap = grown_cap;
 	}
 	(*list)[(*count)++] = pid;
 }
