@@ -657,8 +657,8 @@ static void build_program(struct program *p, struct plan *pl, const struct sys_p
 	plan_segments(pl, sys);
 	search = emit_search(p, pl, 0, pl->seg_count - 1);
 #ifdef X32_SYSCALL_BIT
-	search = emit_jump(p, BPF_JGE, X32_SYSCALL_BIT,
-			   emit_ret(p, SECCOMP_RET_KILL_PROCESS), search);
+	/* No index kept: the nr load below falls through to this test. */
+	emit_jump(p, BPF_JGE, X32_SYSCALL_BIT, emit_ret(p, SECCOMP_RET_KILL_PROCESS), search);
 #endif
 	search = emit_load(p, offsetof(struct seccomp_data, nr));
 	kill_arch = emit_ret(p, SECCOMP_RET_KILL_PROCESS);
