@@ -21,7 +21,8 @@ TIMERUN=$top/t/bench/timerun
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	PAIRS=11 SETUP_PAIRS=5 SMALL_SETUP_PAIRS=5 SYS_ROUNDS=1 SYS_CALLS=1000000 RATE_ROUNDS=1 RATE_SEC=0.5
 else
-	PAIRS=101 SETUP_PAIRS=21 SMALL_SETUP_PAIRS=61 SYS_ROUNDS=5 SYS_CALLS=10000000 RATE_ROUNDS=5 RATE_SEC=1
+	PAIRS=101 SETUP_PAIRS=21 SMALL_SETUP_PAIRS=61 SYS_ROUNDS=5 SYS_CALLS=10000000 RATE_ROUNDS=11
+	RATE_SEC=0.5
 fi
 
 scratch=$(mktemp -d /tmp/sandrun-bench.XXXXXX)
@@ -69,14 +70,16 @@ if have bwrap && "${BWRAP[@]}" /bin/true 2>/dev/null; then have_bwrap=1; fi
 
 # startup LABEL PROGRAM SANDBOX...: sandboxed PROGRAM vs PROGRAM alone; sets $ratio.
 startup() {
-	local label=$1 prog=$2 res a b d
+	local label=$1 prog=$2 res a b d ca cb
 	shift 2
 	res=$("$TIMERUN" pairs "$PAIRS" "$@" "$prog" ::: "$prog")
-	read -r a b ratio d <<<"$res"
-	printf '  %-34s %9.0f us  bare %7.0f us  %6.2fx  (+%.0f us)\n' "$label" "$a" "$b" "$ratio" "$d"
+	read -r a b ratio d ca cb <<<"$res"
+	printf '  %-34s %9.0f us  bare %7.0f us  %6.2fx  (+%.0f us; cpu %.0f vs %.0f us)\n' \
+		"$label" "$a" "$b" "$ratio" "$d" "$ca" "$cb"
 }
 
-echo "== 1. startup: median of $PAIRS interleaved pairs, sandboxed vs bare (fork+exec+wait)"
+echo "== 1. startup: median of $PAIRS interleaved pairs, sandboxed vs bare (fork+exec+wait);"
+echo "   cpu: median user+system time of the run and all it reaped (steadier under load)"
 startup "sandrun (glibc) /bin/true" /bin/true "$SANDRUN" "${user[@]}" --
 startup "sandrun (glibc) static hello" "$HELLO" "$SANDRUN" "${user[@]}" --
 if [ -n "$SANDRUN_STATIC" ]; then
@@ -110,7 +113,8 @@ label="sandrun read(/dev/zero, 1)"; sys_ratio read "${SR_SYS[@]}"; sys_read=$rat
 
 # ---- 3. throughput ----
 
-echo "== 3. throughput: /bin/true runs per second, 2 parallel streams, median of $RATE_ROUNDS x ${RATE_SEC}s rounds"
+echo "== 3. throughput: /bin/true runs per second, 2 parallel streams, median of $RATE_ROUNDS" \
+	"interleaved rounds of ${RATE_SEC}s each"
 read -r a b throughput <<<"$("$TIMERUN" rate "$RATE_SEC" 2 "$RATE_ROUNDS" \
 	"${SR_SYS[0]}" "${user[@]}" -- /bin/true ::: /bin/true)"
 printf '  %-34s %9.0f /s  bare %7.0f /s  %6.2fx\n' "sandrun /bin/true" "$a" "$b" "$throughput"
@@ -181,7 +185,7 @@ if [ "$have_bwrap" = 1 ]; then
 	label="bwrap getppid()"; sys_ratio getppid "${BWRAP[@]}"; bw_getppid=$ratio
 	label="bwrap read(/dev/zero, 1)"; sys_ratio read "${BWRAP[@]}"
 	# Head to head, each pair bwrap then sandrun: how many times faster sandrun starts.
-	read -r a b vs d <<<"$("$TIMERUN" pairs "$PAIRS" "${BWRAP[@]}" /bin/true ::: \
+	read -r a b vs _ <<<"$("$TIMERUN" pairs "$PAIRS" "${BWRAP[@]}" /bin/true ::: \
 		"${SR_SYS[0]}" "${user[@]}" -- /bin/true)"
 	printf '  %-34s %9.0f us  sandrun %4.0f us  sandrun %.2fx faster\n' "bwrap vs sandrun, /bin/true" \
 		"$a" "$b" "$vs"

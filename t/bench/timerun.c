@@ -3,9 +3,11 @@
  *
  *   timerun pairs N A... ::: B...
  *       runs A and B alternately (A B A B ...) N times each and prints
- *       "median_A_us median_B_us median_of_A/B median_of_A-B_us"; the ratio and the
- *       difference are taken pair by pair, so a load change on the machine (other jobs
- *       run here too) hits both sides of a pair alike.
+ *       "median_A_us median_B_us median_of_A/B median_of_A-B_us cpu_A_us cpu_B_us"; the
+ *       ratio and the difference are taken pair by pair, so a load change on the machine
+ *       (other jobs run here too) hits both sides of a pair alike. cpu_X is the median
+ *       CPU time (user + system) of X and what it waited for, from wait4: it hardly
+ *       moves with the load, so it tells a slow machine from a slow program.
  *   timerun rate SEC STREAMS ROUNDS A... ::: B...
  *       ROUNDS times: STREAMS parallel loops run A back to back for SEC seconds, then the
  *       same for B; prints "median_A_per_s median_B_per_s median_of_A/B".
@@ -21,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,10 +47,16 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* One run of argv; returns its wall time in ns. */
-static uint64_t run_once(char **argv)
+static uint64_t timeval_ns(struct timeval tv)
+{
+	return (uint64_t)tv.tv_sec * 1000000000u + (uint64_t)tv.tv_usec * 1000u;
+}
+
+/* One run of argv; returns its wall time in ns, its CPU time in *cpu_ns if not NULL. */
+static uint64_t run_once(char **argv, uint64_t *cpu_ns)
 {
 	uint64_t start = now_ns();
+	struct rusage ru;
 	int status;
 	pid_t pid = fork();
 
@@ -60,8 +69,10 @@ static uint64_t run_once(char **argv)
 		fprintf(stderr, "timerun: %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
-	if (waitpid(pid, &status, 0) != pid)
-		fail("waitpid");
+	if (wait4(pid, &status, 0, &ru) != pid)
+		fail("wait4");
+	if (cpu_ns)
+		*cpu_ns = timeval_ns(ru.ru_utime) + timeval_ns(ru.ru_stime);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "timerun: %s ended with status 0x%x\n", argv[0], status);
 		exit(2);
@@ -95,19 +106,24 @@ static int pairs(long n, char **a, char **b)
 {
 	double *ta = alloc_doubles((size_t)n), *tb = alloc_doubles((size_t)n);
 	double *ratio = alloc_doubles((size_t)n), *diff = alloc_doubles((size_t)n);
+	double *ca = alloc_doubles((size_t)n), *cb = alloc_doubles((size_t)n);
+	uint64_t cpu;
 
 	for (int i = 0; i < WARMUP_RUNS; i++) {
-		run_once(a);
-		run_once(b);
+		run_once(a, NULL);
+		run_once(b, NULL);
 	}
 	for (long i = 0; i < n; i++) {
-		ta[i] = (double)run_once(a) / 1000.0;
-		tb[i] = (double)run_once(b) / 1000.0;
+		ta[i] = (double)run_once(a, &cpu) / 1000.0;
+		ca[i] = (double)cpu / 1000.0;
+		tb[i] = (double)run_once(b, &cpu) / 1000.0;
+		cb[i] = (double)cpu / 1000.0;
 		ratio[i] = ta[i] / tb[i];
 		diff[i] = ta[i] - tb[i];
 	}
-	printf("%.1f %.1f %.3f %.1f\n", median(ta, (size_t)n), median(tb, (size_t)n),
-	       median(ratio, (size_t)n), median(diff, (size_t)n));
+	printf("%.1f %.1f %.3f %.1f %.1f %.1f\n", median(ta, (size_t)n), median(tb, (size_t)n),
+	       median(ratio, (size_t)n), median(diff, (size_t)n), median(ca, (size_t)n),
+	       median(cb, (size_t)n));
 	return 0;
 }
 
@@ -117,7 +133,7 @@ static _Noreturn void stream(char **argv, uint64_t deadline_ns, int report_fd)
 	uint64_t count = 0;
 
 	while (now_ns() < deadline_ns) {
-		run_once(argv);
+		run_once(argv, NULL);
 		count++;
 	}
 	if (write(report_fd, &count, sizeof count) != (ssize_t)sizeof count)
@@ -165,8 +181,8 @@ static int rates(double sec, long streams, long rounds, char **a, char **b)
 	double *ratio = alloc_doubles((size_t)rounds);
 
 	for (int i = 0; i < WARMUP_RUNS; i++) {
-		run_once(a);
-		run_once(b);
+		run_once(a, NULL);
+		run_once(b, NULL);
 	}
 	for (long i = 0; i < rounds; i++) {
 		ra[i] = rate(a, sec, streams);
