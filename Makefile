@@ -93,3 +93,6 @@ t/bench/%: t/bench/%.c
 
 clean:
 	rm -f sandrun $(OBJ) $(ATTACK_BIN) $(BENCH_BIN) sandrun-abi* landlock-abi*.o sandrun-static *.static.o
+
+# Sanitizers, static analysis, fuzzing and valgrind: make check-asan, analyze, fuzz, check-valgrind.
+include quality.mk

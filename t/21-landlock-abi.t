@@ -20,7 +20,9 @@ relay() {
 
 built=0
 for cap in 3 4 5 6; do
-	bin=$(pwd)/sandrun-abi$cap
+	# make check-asan builds "$SANDRUN-abiN" (sandrun-asan-abiN); other builds use the tree's.
+	bin=${SANDRUN:-$(pwd)/sandrun}-abi$cap
+	[ -x "$bin" ] || bin=$(pwd)/sandrun-abi$cap
 	[ -x "$bin" ] || continue
 	built=$((built + 1))
 	out=$(mktemp) || exit 1
