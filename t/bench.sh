@@ -123,54 +123,61 @@ printf '  %-34s %9.0f /s  bare %7.0f /s  %6.2fx\n' "sandrun /bin/true" "$a" "$b"
 
 # rules OPTIONS...: how many Landlock rules sandrun adds for these options.
 rules() { "${SR_SYS[0]}" "$@" --print-policy | awk '/^landlock: [0-9]+ rules/ { print $2 }'; }
-# extra_us PAIRS OPTIONS...: median extra wall time of a run with OPTIONS over one without.
-extra_us() {
-	local pairs=$1
-	shift
-	"$TIMERUN" pairs "$pairs" "${SR_SYS[0]}" "${user[@]}" "$@" -- "$HELLO" ::: \
-		"${SR_SYS[0]}" "${user[@]}" -- "$HELLO" | awk '{ print $4 }'
+# extra PAIRS: a run with the options in with_opts against one with those in base_opts;
+# prints the median extra wall time (pair by pair) and the extra median CPU time, in us.
+extra() {
+	"$TIMERUN" pairs "$1" "${SR_SYS[0]}" "${user[@]}" "${with_opts[@]}" -- "$HELLO" ::: \
+		"${SR_SYS[0]}" "${user[@]}" "${base_opts[@]}" -- "$HELLO" | awk '{ print $4, $5 - $6 }'
 }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 worst() { awk -v a="$1" -v b="$2" 'BEGIN { print (b > a) ? b : a }'; }
-# setup_row LABEL EXTRA RULES PER UNIT
-setup_row() { printf '  %-34s +%7.0f us  %5d rules  %6.2f us %s\n' "$@"; }
+# setup_row LABEL COUNT UNIT: runs extra and prints the row; sets $per (wall, per unit).
+setup_row() {
+	local label=$1 count=$2 unit=$3 wall cpu
+	read -r wall cpu <<<"$(extra "$pairs")"
+	per=$(div "$wall" "$count")
+	printf '  %-30s +%6.0f us (cpu +%6.0f)  %6.2f us (cpu %5.2f) %s\n' "$label" "$wall" "$cpu" \
+		"$per" "$(div "$cpu" "$count")" "$unit"
+}
 
-echo "== 4. setup cost: median extra wall time over a run without paths, $SMALL_SETUP_PAIRS" \
-	"interleaved pairs ($SETUP_PAIRS for 1000 paths); the summary takes the rows of 100 rules"
-echo "   and more, whose cost stands clear of the noise of a few hundred us between runs"
-base_rules=$(rules)
+echo "== 4. setup cost: median extra time of a run with the paths, pair by pair against a run"
+echo "   without them ($SMALL_SETUP_PAIRS pairs, $SETUP_PAIRS for 1000 paths); -R x N against -R x 1, whose"
+echo "   walk of the ancestors' siblings is shown apart. The summary takes the rows of 90 rules"
+echo "   or paths and more: below that the noise between runs (a few hundred us here) dominates."
 worst_rule=0
+base_rules=$(rules)
 for kind in W R; do
 	for n in 1 10 100 1000; do
 		# A parent per count holding exactly its n dirs: with -R all of them are denied,
 		# so the sibling walk adds no rule beside them and the rest is the ancestors' walk.
 		mkdir "$scratch/$kind$n"
-		opts=()
+		with_opts=()
 		for ((i = 1; i <= n; i++)); do
 			mkdir "$scratch/$kind$n/d$i"
-			opts+=("-$kind" "$scratch/$kind$n/d$i")
+			with_opts+=("-$kind" "$scratch/$kind$n/d$i")
 		done
+		base_opts=()
 		pairs=$SMALL_SETUP_PAIRS
 		if [ "$n" -ge 1000 ]; then pairs=$SETUP_PAIRS; fi
-		extra=$(extra_us "$pairs" "${opts[@]}")
-		added=$(($(rules "${opts[@]}") - base_rules))
 		if [ "$kind" = W ]; then
-			per=$(div "$extra" "$n") unit="per -W path"
+			setup_row "-W x $n" "$n" "per -W path"
 		elif [ "$n" = 1 ]; then
 			# The first -R walks the siblings of its ancestors: a rule for each.
-			first_r=$extra per=$(div "$extra" "$added") unit="per rule of the walk"
+			added=$(($(rules "${with_opts[@]}") - base_rules))
+			setup_row "-R x 1" "$added" "per rule: its walk added $added"
 		else
-			per=$(div "$(awk -v a="$extra" -v b="$first_r" 'BEGIN { print a - b }')" $((n - 1)))
-			unit="per -R path after the first"
+			# The first -R of another parent, alone there: both sides walk the same
+			# ancestors, and neither adds a rule beside its deny dirs.
+			base_opts=(-R "$scratch/R1/d1")
+			setup_row "-R x $n vs -R x 1" $((n - 1)) "per -R path after the first"
 		fi
-		setup_row "-$kind x $n" "$extra" "$added" "$per" "$unit"
 		if [ "$n" -ge 100 ] || [ "$kind$n" = R1 ]; then worst_rule=$(worst "$worst_rule" "$per"); fi
 	done
 done
-extra=$(extra_us "$SMALL_SETUP_PAIRS" -R /usr/lib/x86_64-linux-gnu)
-added=$(($(rules -R /usr/lib/x86_64-linux-gnu) - base_rules))
-lib_per_rule=$(div "$extra" "$added")
-setup_row "-R /usr/lib/x86_64-linux-gnu" "$extra" "$added" "$lib_per_rule" "per rule"
+with_opts=(-R /usr/lib/x86_64-linux-gnu) base_opts=() pairs=$SMALL_SETUP_PAIRS
+added=$(($(rules "${with_opts[@]}") - base_rules))
+setup_row "-R /usr/lib/x86_64-linux-gnu" "$added" "per rule ($added rules)"
+lib_per_rule=$per
 worst_rule=$(worst "$worst_rule" "$lib_per_rule")
 
 # ---- 5. bubblewrap ----
