@@ -182,6 +182,13 @@ for kind in W R; do
 		if [ "$n" -ge 100 ] || [ "$kind$n" = R1 ]; then worst_rule=$(worst "$worst_rule" "$per"); fi
 	done
 done
+# One -R whose 999 siblings each get a rule, against one -R alone: the cost of a rule
+# without the walk's fixed part (reading mountinfo, listing the ancestors).
+mkdir "$scratch/S1000"
+for ((i = 1; i <= 1000; i++)); do mkdir "$scratch/S1000/d$i"; done
+with_opts=(-R "$scratch/S1000/d1") base_opts=(-R "$scratch/R1/d1") pairs=$SETUP_PAIRS
+setup_row "-R beside 999 dirs vs -R x 1" 999 "per rule of the walk, fixed part left out"
+worst_rule=$(worst "$worst_rule" "$per")
 with_opts=(-R /usr/lib/x86_64-linux-gnu) base_opts=() pairs=$SMALL_SETUP_PAIRS
 added=$(($(rules "${with_opts[@]}") - base_rules))
 setup_row "-R /usr/lib/x86_64-linux-gnu" "$added" "per rule ($added rules)"
