@@ -12,7 +12,8 @@ clean: clean-quality
 SRC = $(OBJ:.o=.c)
 
 # ---- sanitizers ----
-# clang, as for the fuzzers; gcc works too (make check-asan SAN_CC=gcc).
+# clang, as for the fuzzers; its runtime is linked in statically, so t/sanitize/report.t
+# can preload a fault without the dynamic runtime gcc's would need first.
 SAN_CC   ?= clang
 # No _FORTIFY_SOURCE here: its checked libc calls would bypass ASan's interceptors.
 SANITIZE  = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
