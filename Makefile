@@ -88,7 +88,7 @@ check-static: sandrun-static test-bin
 bench: sandrun sandrun-static $(BENCH_BIN)
 	bash t/bench.sh
 
-t/bench/%: t/bench/%.c
+t/bench/%: t/bench/%.c t/bench/clock.h
 	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -o $@ $<
 
 clean:

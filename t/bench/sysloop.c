@@ -17,21 +17,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-
-static _Noreturn void fail(const char *what)
-{
-	fprintf(stderr, "sysloop: %s: %s\n", what, strerror(errno));
-	exit(2);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		fail("clock_gettime");
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
+#include "clock.h"
 
 static void loop_getppid(long n)
 {
@@ -57,6 +43,7 @@ static void loop_read(long n)
 
 int main(int argc, char **argv)
 {
+	bench_name = "sysloop";
 	static const struct { const char *name; void (*loop)(long); } loops[] = {
 		{ "getppid", loop_getppid }, { "read", loop_read },
 	};

@@ -27,25 +27,11 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "clock.h"
 
 enum { WARMUP_RUNS = 3 };
 
 static int devnull = -1;
-
-static _Noreturn void fail(const char *what)
-{
-	fprintf(stderr, "timerun: %s: %s\n", what, strerror(errno));
-	exit(2);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		fail("clock_gettime");
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static uint64_t timeval_ns(struct timeval tv)
 {
@@ -229,6 +215,7 @@ static long positive(const char *s)
 
 int main(int argc, char **argv)
 {
+	bench_name = "timerun";
 	char **a, **b;
 
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
