@@ -450,6 +450,9 @@ static int parse_options(int argc, char **argv, struct policy *p, struct cli *cl
 			print_version();
 			exit(0);
 		}
+		/* A known flag given a value (--help=x): getopt reports it as '?' with its key. */
+		if (key == '?' && optopt && strncmp(argv[optind - 1], "--", 2) == 0)
+			die("option --%s takes no value", option_name_of(optopt));
 		if (key == '?' && optopt)
 			die("unknown option -%c (see --help)", optopt);
 		if (key == '?')
@@ -544,8 +547,14 @@ static int open_input(const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	int flags;
 
+	struct stat st;
+
 	if (fd < 0)
 		die_sys("--stdin %s", path);
+	if (fstat(fd, &st) != 0)
+		die_sys("--stdin %s", path);
+	if (S_ISDIR(st.st_mode))
+		die("--stdin %s: is a directory", path);
 	flags = fcntl(fd, F_GETFL);
 	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0)
 		die_sys("--stdin %s: fcntl", path);

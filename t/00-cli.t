@@ -43,6 +43,8 @@ bad_invocations=(
 	"chdir to a file|-C /etc/passwd"
 	"bad procs|-p 0"
 	"empty program|''"
+	"flag given a value|--clean-env=1"
+	"stdin is a directory|-i /etc"
 )
 for row in "${bad_invocations[@]}"; do
 	what=${row%%|*} args=${row#*|}

@@ -74,6 +74,9 @@ fx=$(fixture)
 expect_exit "--chdir run" 0 sr -C "$fx" -- /bin/pwd
 is "--chdir: program starts in DIR" "$(cat "$TMPOUT")" "$fx"
 
+expect_exit "no_new_privs status line" 0 sr -- /bin/grep NoNewPrivs /proc/self/status
+check "no_new_privs is always set" grep -q "NoNewPrivs:.1" "$TMPOUT"
+
 if is_root; then
 	expect_exit "--user run" 0 sr -- /usr/bin/id
 	is "--user drops uid, gid and groups" "$(cat "$TMPOUT")" \
