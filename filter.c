@@ -64,6 +64,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/personality.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -670,16 +671,29 @@ static void build_program(struct program *p, struct plan *pl, const struct sys_p
 
 /* Built by filter_prepare, before fork: the child only installs, it never builds (a build
  * error must be sandrun's die, not a child's). Both programs deny exactly the same calls
- * with the same errnos; they differ only in who gives the answer. */
+ * with the same errnos; they differ only in who gives the answer. The notifying one is
+ * built only when a log was asked for (--report, --log-denied): without one, nobody would
+ * read the answers, and the listener costs every run a descriptor passed over a socket
+ * and extra wakeups of sandrun. */
 static struct program prepared_notify;    /* logged rows ask sandrun */
-static struct program prepared_plain;     /* every row answers alone: the nested fallback */
+static struct program prepared_plain;     /* every row answers alone: no log, or nested */
 static struct plan prepared_plan;         /* the rows in force, sorted by number */
 static bool log_to_stderr;                /* --log-denied */
+static bool under_outer_filter;           /* sandrun itself runs under a seccomp filter */
 
 void filter_prepare(const struct sys_policy *sys)
 {
 	build_program(&prepared_plain, &prepared_plan, sys, false);
-	build_program(&prepared_notify, &prepared_plan, sys, true);
+	if (sys->log_calls)
+		build_program(&prepared_notify, &prepared_plan, sys, true);
+	/*
+	 * The kernel runs every filter of the chain and the strongest action wins; ERRNO
+	 * outranks USER_NOTIF, so a call that an outer filter (a container's profile, an
+	 * outer sandrun without a log) denies never reaches the listener. The run inherits
+	 * sandrun's filters, so sandrun's own mode tells; -1 (prctl refused) cannot prove
+	 * the log complete either.
+	 */
+	under_outer_filter = sys->log_calls && prctl(PR_GET_SECCOMP, 0, 0, 0, 0) != 0;
 	log_to_stderr = sys->log_denied;
 }
 
@@ -702,7 +716,7 @@ static long install(const struct program *p, unsigned flags)
  * their plain errnos, so the run is exactly as confined and only the log is lost; the
  * return is -1 and the report says "unavailable: nested listener".
  */
-int filter_install(void)
+int filter_install_logged(void)
 {
 	long listener;
 
@@ -716,6 +730,15 @@ int filter_install(void)
 	if (install(&prepared_plain, 0u) != 0)
 		child_fail_sys("seccomp(SECCOMP_SET_MODE_FILTER)");
 	return -1;
+}
+
+/* Installs the rows with their plain errnos: the same denials, answered by the kernel. */
+void filter_install(void)
+{
+	if (prepared_plain.len == 0)
+		child_fail("seccomp filter was never built");
+	if (install(&prepared_plain, 0u) != 0)
+		child_fail_sys("seccomp(SECCOMP_SET_MODE_FILTER)");
 }
 
 /* ---- sandrun's side: the log of denied calls (seccomp user notification) ---- */
@@ -736,7 +759,7 @@ int filter_install(void)
 #endif
 #define DRAIN_BATCH 256    /* notifications answered before the deadline is looked at again */
 
-static enum { LOG_NOT_STARTED, LOG_ACTIVE, LOG_NESTED } log_state;
+static enum { LOG_NOT_STARTED, LOG_ACTIVE, LOG_PARTIAL, LOG_NESTED } log_state;
 static struct denied_call denied[RULE_COUNT];   /* in order of first denial */
 static size_t denied_count;
 static unsigned short denied_slot[LAST_KNOWN_NR + 1];   /* nr -> index + 1, 0 = none yet */
@@ -745,7 +768,7 @@ void filter_log_start(int listener)
 {
 	uint64_t flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
 
-	log_state = LOG_ACTIVE;
+	log_state = under_outer_filter ? LOG_PARTIAL : LOG_ACTIVE;
 	/*
 	 * Speed only: the caller then wakes sandrun on the CPU it runs on and waits there,
 	 * which roughly halves the cost of a notification (Linux 6.6+). Older kernels refuse
@@ -767,6 +790,7 @@ const char *filter_log_state(void)
 	static const char *const names[] = {
 		[LOG_NOT_STARTED] = "not started: the run ended before its filter was installed",
 		[LOG_ACTIVE] = "active",
+		[LOG_PARTIAL] = "partial: an outer seccomp filter answers first for the calls it denies",
 		[LOG_NESTED] = "unavailable: nested listener",
 	};
 
@@ -1225,8 +1249,8 @@ static void print_rule_table(FILE *out, const struct sys_policy *sys)
 
 		char action[32];
 
-		snprintf(action, sizeof action, "%s(%s)", rule_logged(r) ? "NOTIFY" : "ERRNO",
-			 errno_name(r->err));
+		snprintf(action, sizeof action, "%s(%s)",
+			 sys->log_calls && rule_logged(r) ? "NOTIFY" : "ERRNO", errno_name(r->err));
 		fprintf(out, "  %-5s %-11s %-17s %4d  %-13s ", rule_active(r, sys) ? "on" : "off",
 			group_names[r->group], r->name, r->nr, action);
 		print_condition(out, &r->cond);
@@ -1239,7 +1263,7 @@ void filter_print(const struct sys_policy *sys, FILE *out)
 	static struct program shown;
 	static struct plan plan;
 
-	build_program(&shown, &plan, sys, true);
+	build_program(&shown, &plan, sys, sys->log_calls);
 	fprintf(out, "seccomp filter: %zu rules in force, %zu BPF instructions (kernel limit %d)\n",
 		plan.rule_count, shown.len, BPF_MAXINSNS);
 	fprintf(out, "  first:  arch != %s (0x%08x) -> KILL_PROCESS\n", NATIVE_ARCH_NAME,
@@ -1249,8 +1273,12 @@ void filter_print(const struct sys_policy *sys, FILE *out)
 #endif
 	fprintf(out, "  then:   nr > %d (newer than this table) -> ERRNO(ENOSYS)\n", LAST_KNOWN_NR);
 	fprintf(out, "  then:   the rows below, in table order for one number; first match wins\n");
-	fprintf(out, "          NOTIFY(E): USER_NOTIF, sandrun logs the call and answers E; under\n"
-		     "          another listener (nested) the row is installed as ERRNO(E)\n");
+	if (sys->log_calls)
+		fprintf(out, "          NOTIFY(E): USER_NOTIF, sandrun logs the call and answers E; under\n"
+			     "          another listener (nested) the row is installed as ERRNO(E)\n");
+	else
+		fprintf(out, "          ERRNO(E): the kernel answers E; nothing is logged (with --report\n"
+			     "          or --log-denied most rows become NOTIFY(E), logged by sandrun)\n");
 	print_rule_table(out, sys);
 	fprintf(out, "  else:   ALLOW, decided on arch and number alone\n");
 	fprintf(out, "BPF program (%zu instructions; binary search on nr with jge):\n", shown.len);
@@ -1274,7 +1302,7 @@ size_t filter_protections(const struct sys_policy *sys, struct protection *out, 
 	static char summary[96], newer[64];
 	size_t n = 0;
 
-	build_program(&counted, &plan, sys, true);
+	build_program(&counted, &plan, sys, sys->log_calls);
 	snprintf(summary, sizeof summary, "%zu rules, %zu BPF instructions", plan.rule_count,
 		 counted.len);
 	snprintf(newer, sizeof newer, "syscall numbers above %d fail ENOSYS", LAST_KNOWN_NR);

@@ -1072,7 +1072,10 @@ static void child_setup(const struct policy *p)
 	pgroup_child_close_fds();     /* only 0-2 and the close-on-exec error pipe survive */
 	/* Last: the next call is execve. The listener goes to sandrun, which answers the
 	 * logged rows with their errnos; the child keeps no copy of it. */
-	pgroup_child_send_listener(filter_install());
+	if (p->sys.log_calls)
+		pgroup_child_send_listener(filter_install_logged());
+	else
+		filter_install();
 	exec_program(p);
 }
 
@@ -1100,6 +1103,8 @@ int main(int argc, char **argv)
 	report_policy = &p;
 	prog = parse_options(argc, argv, &p, &cli);
 	p.argv = argv + prog;
+	/* Denied calls are recorded only where someone will read them. */
+	p.sys.log_calls = p.sys.log_denied || report_path != NULL;
 	p.fs.abi = landlock_probe();
 	if (cli.print_policy) {
 		landlock_prepare(&p.fs);

@@ -46,6 +46,7 @@ struct sys_policy {
 	bool allow_metadata;          /* --allow-metadata: chmod/chown/xattr/utime family allowed */
 	bool no_new_procs;            /* --procs 1: fork, vfork and non-thread clone fail EAGAIN */
 	bool log_denied;              /* --log-denied: a stderr line per newly denied syscall */
+	bool log_calls;               /* --report or --log-denied: logged rows ask sandrun */
 };
 
 /* Resource limits; a limit of 0 means "not set". */
@@ -105,7 +106,8 @@ size_t landlock_protections(int abi, bool allow_net, struct protection *out, siz
 void filter_prepare(const struct sys_policy *sys);   /* parent: build the BPF, die if too big */
 /* Child, last step before execve: returns the listener for sandrun, or -1 when another
  * listener holds the chain (nested): then the same rules answer alone, unlogged. */
-int filter_install(void);
+int filter_install_logged(void);
+void filter_install(void);                       /* every row answers alone, nothing logged */
 void filter_print(const struct sys_policy *sys, FILE *out);   /* --print-policy part */
 size_t filter_protections(const struct sys_policy *sys, struct protection *out, size_t max);
 /* sandrun's side of the log of denied calls (seccomp user notification). */

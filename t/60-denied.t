@@ -46,12 +46,28 @@ wait_for() {
 # ---- the option and the policy print ----
 expect_exit "--help exits 0" 0 "$SANDRUN" --help
 check "--help lists --log-denied" grep -q -- "--log-denied" "$TMPOUT"
-expect_exit "--print-policy exits 0" 0 "$SANDRUN" --print-policy -p 1
+expect_exit "--print-policy --log-denied exits 0" 0 "$SANDRUN" --print-policy --log-denied -p 1
 for row in "socket  *41  NOTIFY(EPERM)" "unshare  *272  NOTIFY(EPERM)" "ptrace  *101  NOTIFY(EPERM)" \
 	"chmod  *90  NOTIFY(EPERM)" "clone3  *435  ERRNO(ENOSYS)" "fork  *57  ERRNO(EAGAIN)"; do
-	check "--print-policy: $row" grep -q "^  on  .* $row" "$TMPOUT"
+	check "--print-policy --log-denied: $row" grep -q "^  on  .* $row" "$TMPOUT"
 done
-check "the BPF dump returns USER_NOTIF" grep -q "ret  USER_NOTIF" "$TMPOUT"
+check "with --log-denied the BPF dump returns USER_NOTIF" grep -q "ret  USER_NOTIF" "$TMPOUT"
+expect_exit "--print-policy --report exits 0" 0 "$SANDRUN" --print-policy --report "$fx/r.json"
+check "with --report the rows notify too" grep -q "^  on  .* socket  *41  NOTIFY(EPERM)" "$TMPOUT"
+expect_exit "--print-policy without a log exits 0" 0 "$SANDRUN" --print-policy
+check "without a log the rows answer alone" grep -q "^  on  .* socket  *41  ERRNO(EPERM)" "$TMPOUT"
+check_fails "without a log no row notifies" grep -q "NOTIFY(\|USER_NOTIF" "$TMPOUT"
+
+# ---- the listener is held only when a log was asked for ----
+# The kernel allows one listener per filter chain, so a program's own request for one
+# shows from outside whether sandrun holds it.
+expect_exit "no log: a program can hold a listener of its own" 0 sr -- "$calls" listener
+check "no log: the program's listener was granted" grep -qx "listener: ok" "$TMPOUT"
+expect_exit "--report: a program's own listener is refused" 0 sr --report "$fx/r.json" -- "$calls" listener
+check "--report: sandrun holds the listener (EBUSY)" grep -qx "listener: EBUSY" "$TMPOUT"
+check "--report: the log is active" grep -q '"denied_log": "active"' "$fx/r.json"
+expect_exit "--log-denied: a program's own listener is refused" 0 sr --log-denied -- "$calls" listener
+check "--log-denied: sandrun holds the listener (EBUSY)" grep -qx "listener: EBUSY" "$TMPOUT"
 
 # ---- each kind of call: answered with its errno, listed once with count and arguments ----
 echo original >"$fx/file"
@@ -136,7 +152,7 @@ done
 # sandrun dies. The kernel fails the waiting call (ENOSYS: no listener left), PDEATHSIG
 # kills the direct child, and the grandchild exits after writing what it got.
 pd=$(fixture)
-"$SANDRUN" ${RUN_USER:+--user "$RUN_USER"} -W "$pd" -t 120 -- "$ATTACK/d_pending" "$pd" \
+"$SANDRUN" ${RUN_USER:+--user "$RUN_USER"} --log-denied -W "$pd" -t 120 -- "$ATTACK/d_pending" "$pd" \
 	>"$pd/out" 2>&1 &
 srpid=$!
 check "pending: the run started" wait_for test -s "$pd/ready" -a -s "$pd/gpid"
@@ -174,6 +190,16 @@ rep=$nf/outer.json
 is "nested: the outer log is active" "$(field denied_log)" active
 is "nested: the inner filter answered socket itself (its ERRNO outranks USER_NOTIF)" \
 	"$(entry socket count)" none
+
+# An outer run without a log holds no listener, so the inner one gets its own; but the
+# outer filter's ERRNO outranks the inner USER_NOTIF, and the report says so.
+rep=$nf/inner2.json
+expect_exit "nested, outer without a log: every call fails" 0 sr --allow-metadata -W "$nf" -- \
+	"$SANDRUN" --report "$rep" -- "$calls" socket unshare
+check "nested, outer without a log: socket: EPERM" grep -qx "socket: EPERM" "$TMPOUT"
+is "nested, outer without a log: the inner log says the outer filter answers first" \
+	"$(field denied_log)" "partial: an outer seccomp filter answers first for the calls it denies"
+is "nested, outer without a log: the outer's answers are not listed" "$(denied_names)" ""
 
 # ---- a run that never reached its filter ----
 rep=$fx/setup.json

@@ -10,11 +10,15 @@
  *   kill       kill(-1, 0): signal 0 only checks, nothing is delivered
  *   ioctl      ioctl(-1, TIOCSTI): EBADF if it got through
  *   pair       socketpair(AF_UNIX, SOCK_STREAM): allowed, must not be logged
+ *   listener   an allow-all seccomp filter with a listener of its own: EBUSY while
+ *              sandrun holds the chain's listener (--report, --log-denied), ok otherwise
  * Each prints "CALL: ok" or "CALL: ERRNO-NAME". Exit 0 when every call failed, 3 when
  * one got through. Harmless if allowed: a socket is closed, a namespace dies with the
  * process, the traced child is killed, signal 0 is never delivered.
  */
 #include "attack.h"
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -62,6 +66,16 @@ static long seize_child(void)
 	return rc;
 }
 
+/* The kernel allows one listener per filter chain: this one only if sandrun holds none. */
+static long own_listener(void)
+{
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog prog = { .len = 1, .filter = &allow };
+
+	return close_if_open(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+				     SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog));
+}
+
 static long one_call(const char *call)
 {
 	int pair[2];
@@ -83,6 +97,8 @@ static long one_call(const char *call)
 		return kill(-1, 0);
 	if (!strcmp(call, "ioctl"))
 		return ioctl(-1, TIOCSTI, &c);
+	if (!strcmp(call, "listener"))
+		return own_listener();
 	if (!strcmp(call, "pair")) {
 		if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0)
 			return -1;
@@ -103,7 +119,8 @@ int main(int argc, char **argv)
 		const char *name = strncmp(argv[i], "chmod=", 6) ? argv[i] : "chmod";
 
 		fflush(stdout);
-		if (report(name, one_call(argv[i])) == 0 && strcmp(argv[i], "pair"))
+		if (report(name, one_call(argv[i])) == 0 && strcmp(argv[i], "pair") &&
+		    strcmp(argv[i], "listener"))
 			through = 1;
 	}
 	return through ? 3 : 0;
