@@ -164,7 +164,7 @@ struct spots {
 	size_t count;
 };
 
-/* A rule as added, kept for --print-policy. */
+/* A rule as added, kept for --print-policy only: a run needs nothing but the count. */
 struct rule_record {
 	char *path;
 	uint64_t rights;
@@ -179,6 +179,7 @@ static struct {
 	int ruleset_fd;
 	struct spots deny, write, read;
 	const struct spot **deny_sorted;   /* ll.deny by real path (strcmp), for lookups */
+	bool keep_rules;
 	struct rule_record *rules;
 	size_t rule_count, rule_cap;
 } ll = { .ruleset_fd = -1 };
@@ -286,9 +287,12 @@ static void sort_by_real_path(const struct spot **items, const struct spot **tmp
 
 static void sort_deny_dirs(void)
 {
-	const struct spot **tmp = calloc(ll.deny.count ? ll.deny.count : 1, sizeof *tmp);
+	const struct spot **tmp;
 
-	ll.deny_sorted = calloc(ll.deny.count ? ll.deny.count : 1, sizeof *ll.deny_sorted);
+	if (ll.deny.count == 0)
+		return;   /* every lookup stops at the count: no array is read */
+	tmp = calloc(ll.deny.count, sizeof *tmp);
+	ll.deny_sorted = calloc(ll.deny.count, sizeof *ll.deny_sorted);
 	if (!ll.deny_sorted || !tmp)
 		die("out of memory");
 	for (size_t i = 0; i < ll.deny.count; i++)
@@ -425,7 +429,9 @@ static void resolve_list(struct spots *out, const struct strlist *in, const char
 			 bool need_dir)
 {
 	out->count = in->count;
-	out->items = calloc(in->count ? in->count : 1, sizeof *out->items);
+	if (in->count == 0)
+		return;   /* items stays NULL; every loop over it stops at the count */
+	out->items = calloc(in->count, sizeof *out->items);
 	if (!out->items)
 		die("out of memory");
 	for (size_t i = 0; i < in->count; i++)
@@ -629,6 +635,10 @@ static void refuse_deny_aliases(void)
 
 static void record_rule(const char *path, uint64_t rights)
 {
+	if (!ll.keep_rules) {
+		ll.rule_count++;
+		return;
+	}
 	if (ll.rule_count == ll.rule_cap) {
 		/* Doubling: a -R walk can add thousands of rules, one realloc each would copy
 		 * the list every time. */
@@ -787,6 +797,7 @@ void landlock_prepare(struct fs_policy *fs)
 {
 	struct spot root = { .opt = "/", .real = "/", .is_dir = true };
 
+	ll.keep_rules = fs->keep_rules;
 	resolve_list(&ll.deny, &fs->deny_read, "--deny-read", true);
 	sort_deny_dirs();
 	resolve_list(&ll.write, &fs->allow_write, "--allow-write", true);

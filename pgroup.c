@@ -231,23 +231,45 @@ static void take_terminal_back(void)
 		terminal_handed_over = false;
 }
 
-static void append_pid(pid_t pid, pid_t **list, size_t *count, size_t *cap)
+/* The pids met by a walk. The first ones live in the list itself: the usual end of a run
+ * (the program exited alone) lists one pid and costs no heap. */
+struct pid_list {
+	pid_t *items;
+	size_t count, cap;
+	pid_t first[32];
+};
+
+static void start_list(struct pid_list *l)
 {
-	if (*count == *cap) {
-		size_t grown_cap = *cap ? *cap * 2 : 64;
-		pid_t *grown = realloc(*list, grown_cap * sizeof *grown);
+	l->items = l->first;
+	l->count = 0;
+	l->cap = sizeof l->first / sizeof l->first[0];
+}
+
+static void free_list(struct pid_list *l)
+{
+	if (l->items != l->first)
+		free(l->items);
+}
+
+static void append_pid(pid_t pid, struct pid_list *l)
+{
+	if (l->count == l->cap) {
+		pid_t *grown = malloc(2 * l->cap * sizeof *grown);
 
 		if (!grown)
 			die("out of memory listing the run's processes");
-		*list = grown;
-		*cap = grown_cap;
+		memcpy(grown, l->items, l->count * sizeof *grown);
+		free_list(l);
+		l->items = grown;
+		l->cap *= 2;
 	}
-	(*list)[(*count)++] = pid;
+	l->items[l->count++] = pid;
 }
 
 /* Appends the pids in one /proc/PID/task/TID/children file ("12 34 ") to *list. Raw
  * reads, no stdio: sandrun reads its own list at least twice in every run. */
-static void read_children_file(const char *file, pid_t **list, size_t *count, size_t *cap)
+static void read_children_file(const char *file, struct pid_list *l)
 {
 	char buf[1024];
 	long child = 0;
@@ -263,19 +285,19 @@ static void read_children_file(const char *file, pid_t **list, size_t *count, si
 				child = child * 10 + (buf[i] - '0');
 				in_number = true;
 			} else if (in_number) {
-				append_pid((pid_t)child, list, count, cap);
+				append_pid((pid_t)child, l);
 				child = 0;
 				in_number = false;
 			}
 		}
 	}
 	if (in_number)
-		append_pid((pid_t)child, list, count, cap);
+		append_pid((pid_t)child, l);
 	close(fd);
 }
 
 /* Appends every child of pid (all its threads' children) to *list. */
-static void list_children(pid_t pid, pid_t **list, size_t *count, size_t *cap)
+static void list_children(pid_t pid, struct pid_list *l)
 {
 	char path[64];
 	DIR *tasks;
@@ -284,7 +306,7 @@ static void list_children(pid_t pid, pid_t **list, size_t *count, size_t *cap)
 	/* sandrun has one thread, so its own list is one file: no directory to read. */
 	if (pid == runner_pid) {
 		snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
-		read_children_file(path, list, count, cap);
+		read_children_file(path, l);
 		return;
 	}
 	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
@@ -297,7 +319,7 @@ static void list_children(pid_t pid, pid_t **list, size_t *count, size_t *cap)
 		if (task->d_name[0] == '.')
 			continue;
 		snprintf(file, sizeof file, "%s/%s/children", path, task->d_name);
-		read_children_file(file, list, count, cap);
+		read_children_file(file, l);
 	}
 	closedir(tasks);
 }
@@ -330,12 +352,13 @@ static bool is_zombie(pid_t pid)
  */
 static size_t kill_descendants(pid_t exited)
 {
-	pid_t *list = NULL;
-	size_t count = 0, cap = 0, alive = 0;
+	struct pid_list list;
+	size_t alive = 0;
 
-	list_children(runner_pid, &list, &count, &cap);
-	for (size_t i = 0; i < count; i++) {
-		pid_t pid = list[i];
+	start_list(&list);
+	list_children(runner_pid, &list);
+	for (size_t i = 0; i < list.count; i++) {
+		pid_t pid = list.items[i];   /* re-read: list_children may move the items */
 
 		if (pid == exited)
 			continue;
@@ -344,9 +367,9 @@ static size_t kill_descendants(pid_t exited)
 		/* ESRCH: it died meanwhile; its children are then sandrun's and come next turn. */
 		if (kill(pid, SIGKILL) != 0 && errno != ESRCH)
 			die_sys("kill(%d, SIGKILL)", (int)pid);
-		list_children(pid, &list, &count, &cap);
+		list_children(pid, &list);
 	}
-	free(list);
+	free_list(&list);
 	return alive;
 }
 
@@ -486,18 +509,20 @@ static struct timespec *time_left(uint64_t deadline_ms, struct timespec *ts)
  */
 static void reap_orphans(pid_t main_child)
 {
-	pid_t *list = NULL;
-	size_t count = 0, cap = 0;
+	struct pid_list list;
 	int status;
 
 	child_changed = 0;
-	list_children(runner_pid, &list, &count, &cap);
-	for (size_t i = 0; i < count; i++) {
-		if (list[i] != main_child && waitpid(list[i], &status, WNOHANG | __WALL) < 0 &&
+	start_list(&list);
+	list_children(runner_pid, &list);
+	for (size_t i = 0; i < list.count; i++) {
+		pid_t pid = list.items[i];
+
+		if (pid != main_child && waitpid(pid, &status, WNOHANG | __WALL) < 0 &&
 		    errno != ECHILD)
-			die_sys("waitpid(%d)", (int)list[i]);
+			die_sys("waitpid(%d)", (int)pid);
 	}
-	free(list);
+	free_list(&list);
 }
 
 /*

@@ -486,6 +486,8 @@ static char **build_env(const struct cli *cli)
 	char **src = cli->clean_env ? NULL : environ;
 	char **env;
 
+	if (!cli->clean_env && cli->env.count == 0)
+		return environ;   /* nothing to change: no copy */
 	while (src && src[base])
 		base++;
 	env = calloc(base + cli->env.count + 2, sizeof *env);
@@ -1112,6 +1114,7 @@ int main(int argc, char **argv)
 	p.sys.log_calls = p.sys.log_denied || report_path != NULL;
 	p.fs.abi = landlock_probe();
 	if (cli.print_policy) {
+		p.fs.keep_rules = true;
 		landlock_prepare(&p.fs);
 		filter_prepare(&p.sys);
 		landlock_print(&p.fs, stdout);

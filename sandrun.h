@@ -37,6 +37,7 @@ struct fs_policy {
 	bool allow_net;               /* --allow-net: do not handle Landlock TCP rights */
 	int abi;                      /* Landlock ABI in use, after the probe and the build cap */
 	int ruleset_fd;               /* built in sandrun before fork; -1 until then */
+	bool keep_rules;              /* --print-policy: each rule added is kept to be printed */
 };
 
 /* Syscall policy: filter.c reads it, runner.c fills it from the options. */
