@@ -17,7 +17,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/landlock.h>
@@ -140,12 +139,17 @@ static _Noreturn void child(char **write_dirs, int n_write, char **argv)
 
 	if (setpgid(0, 0) != 0)
 		setup_fail("setpgid");
+	/*
+	 * Raw calls: libc's wrappers change the identity of every thread of the process
+	 * (musl blocks all signals around each for that), a dozen calls this lone thread
+	 * does not need. Groups first: after setresuid the others would fail EPERM.
+	 */
 	if (geteuid() == 0) {
-		if (setgroups(0, NULL) != 0)
+		if (syscall(SYS_setgroups, 0, NULL) != 0)
 			setup_fail("setgroups");
-		if (setresgid(gid, gid, gid) != 0)
+		if (syscall(SYS_setresgid, gid, gid, gid) != 0)
 			setup_fail("setresgid");
-		if (setresuid(uid, uid, uid) != 0)
+		if (syscall(SYS_setresuid, uid, uid, uid) != 0)
 			setup_fail("setresuid");
 	}
 	confine_fs(write_dirs, n_write);
