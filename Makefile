@@ -10,8 +10,8 @@ PROVE    ?= prove
 # Attack and helper programs for the tests: one escape attempt or probe per file.
 ATTACK_SRC = $(wildcard t/attack/*.c)
 ATTACK_BIN = $(ATTACK_SRC:.c=)
-# The benchmark's timer and syscall loop (t/bench.sh); not tests.
-BENCH_BIN  = t/bench/timerun t/bench/sysloop
+# The benchmark's timer, syscall loop and floor launcher (t/bench.sh); not tests.
+BENCH_BIN  = t/bench/timerun t/bench/sysloop t/bench/floor
 
 .PHONY: all bench check check-static clean install static test-bin uninstall
 
@@ -90,6 +90,11 @@ bench: sandrun sandrun-static $(BENCH_BIN)
 
 t/bench/%: t/bench/%.c t/bench/clock.h
 	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -o $@ $<
+
+# The floor is read against sandrun-static, so it is linked the same way: a dynamic
+# loader (or static glibc's larger image) would cost more than sandrun's own share.
+t/bench/floor: t/bench/floor.c
+	$(STATIC_CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 $(STATIC_INC) -static -o $@ $<
 
 clean:
 	rm -f sandrun $(OBJ) $(ATTACK_BIN) $(BENCH_BIN) sandrun-abi* landlock-abi*.o sandrun-static *.static.o

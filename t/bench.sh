@@ -4,6 +4,11 @@
 # nothing (prove skips it, it is not a .t), it only reports figures and the targets of
 # issue 8 beside them.
 #
+# Beside sandrun runs t/bench/floor, a launcher doing only the kernel work sandrun asks
+# for (process group, uid 65534, the same Landlock ruleset, a 4-instruction seccomp
+# filter, exec) with no timeout, report or supervision. Its rows show what any launcher
+# pays on this machine: a target the floor misses too is missed by the kernel, not sandrun.
+#
 # Every comparison is interleaved (A B A B ...) and its ratio taken pair by pair, then
 # the median: other jobs on the machine slow both sides of a pair alike. Startup and
 # setup times come from t/bench/timerun (fork, execv, wait, CLOCK_MONOTONIC); syscall
@@ -57,8 +62,9 @@ build_hello() {
 }
 
 build_hello
-cp "$top/t/bench/sysloop" "$scratch/sysloop"   # reachable by uid 65534 whatever $top is
-HELLO=$scratch/hello SYSLOOP=$scratch/sysloop
+# Reachable by uid 65534 whatever $top is (a root run's programs run as 65534).
+cp "$top/t/bench/sysloop" "$top/t/bench/floor" "$scratch/"
+HELLO=$scratch/hello SYSLOOP=$scratch/sysloop FLOOR=$scratch/floor
 if [ ! -x "$SANDRUN_STATIC" ]; then
 	note "no $SANDRUN_STATIC (make static): static rows skipped"
 	SANDRUN_STATIC=
@@ -76,14 +82,20 @@ target() {
 
 # ---- 1. startup ----
 
+# pair_row LABEL BASE A... ::: B...: A against B, named BASE in the row; sets $ratio.
+pair_row() {
+	local label=$1 base=$2 res a b d ca cb
+	shift 2
+	res=$("$TIMERUN" pairs "$PAIRS" "$@")
+	read -r a b ratio d ca cb <<<"$res"
+	printf '  %-34s %9.0f us  %-5s%8.0f us  %6.2fx  (+%.0f us; cpu %.0f vs %.0f us)\n' \
+		"$label" "$a" "$base" "$b" "$ratio" "$d" "$ca" "$cb"
+}
 # startup LABEL PROGRAM SANDBOX...: sandboxed PROGRAM vs PROGRAM alone; sets $ratio.
 startup() {
-	local label=$1 prog=$2 res a b d ca cb
+	local label=$1 prog=$2
 	shift 2
-	res=$("$TIMERUN" pairs "$PAIRS" "$@" "$prog" ::: "$prog")
-	read -r a b ratio d ca cb <<<"$res"
-	printf '  %-34s %9.0f us  bare %7.0f us  %6.2fx  (+%.0f us; cpu %.0f vs %.0f us)\n' \
-		"$label" "$a" "$b" "$ratio" "$d" "$ca" "$cb"
+	pair_row "$label" bare "$@" "$prog" ::: "$prog"
 }
 
 echo "== 1. startup: median of $PAIRS interleaved pairs, sandboxed vs bare (fork+exec+wait);"
@@ -95,6 +107,17 @@ if [ -n "$SANDRUN_STATIC" ]; then
 	static_true=$ratio
 	startup "sandrun-static static hello" "$HELLO" "$SANDRUN_STATIC" "${user[@]}" --
 	static_hello=$ratio
+fi
+startup "floor /bin/true" /bin/true "$FLOOR" --
+floor_true=$ratio
+startup "floor static hello" "$HELLO" "$FLOOR" --
+if [ -n "$SANDRUN_STATIC" ]; then
+	# sandrun's own share of a start: what it does beyond the floor's kernel work.
+	pair_row "sandrun-static vs floor, /bin/true" floor \
+		"$SANDRUN_STATIC" "${user[@]}" -- /bin/true ::: "$FLOOR" -- /bin/true
+	static_over_floor=$ratio
+	pair_row "sandrun-static vs floor, hello" floor \
+		"$SANDRUN_STATIC" "${user[@]}" -- "$HELLO" ::: "$FLOOR" -- "$HELLO"
 fi
 
 # ---- 2. per-syscall cost ----
@@ -118,6 +141,10 @@ echo "== 2. per syscall: $SYS_CALLS calls in-process, median of $SYS_ROUNDS inte
 SR_SYS=("${SANDRUN_STATIC:-$SANDRUN}" "${user[@]}" --)
 label="sandrun getppid()"; sys_ratio getppid "${SR_SYS[@]}"; sys_getppid=$ratio
 label="sandrun read(/dev/zero, 1)"; sys_ratio read "${SR_SYS[@]}"; sys_read=$ratio
+# The floor's filter allows at its fourth instruction: what it adds is the kernel's
+# seccomp entry path, paid by any filter (Landlock checks at open, not at each read).
+label="floor getppid()"; sys_ratio getppid "$FLOOR" --; floor_getppid=$ratio
+label="floor read(/dev/zero, 1)"; sys_ratio read "$FLOOR" --; floor_read=$ratio
 
 # ---- 3. throughput ----
 
@@ -131,11 +158,13 @@ printf '  %-34s %9.0f /s  bare %7.0f /s  %6.2fx\n' "sandrun /bin/true" "$a" "$b"
 
 # rules OPTIONS...: how many Landlock rules sandrun adds for these options.
 rules() { "${SR_SYS[0]}" "$@" --print-policy | awk '/^landlock: [0-9]+ rules/ { print $2 }'; }
-# extra PAIRS: a run with the options in with_opts against one with those in base_opts;
-# prints the median extra wall time (pair by pair) and the extra median CPU time, in us.
+# extra PAIRS: a run of the launcher with the options in with_opts against one with those
+# in base_opts; prints the median extra wall time (pair by pair) and the extra median CPU
+# time, in us. The launcher is sandrun until the floor's rows.
+launcher=("${SR_SYS[0]}" "${user[@]}")
 extra() {
-	"$TIMERUN" pairs "$1" "${SR_SYS[0]}" "${user[@]}" "${with_opts[@]}" -- "$HELLO" ::: \
-		"${SR_SYS[0]}" "${user[@]}" "${base_opts[@]}" -- "$HELLO" | awk '{ print $4, $5 - $6 }'
+	"$TIMERUN" pairs "$1" "${launcher[@]}" "${with_opts[@]}" -- "$HELLO" ::: \
+		"${launcher[@]}" "${base_opts[@]}" -- "$HELLO" | awk '{ print $4, $5 - $6 }'
 }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 worst() { awk -v a="$1" -v b="$2" 'BEGIN { print (b > a) ? b : a }'; }
@@ -169,6 +198,7 @@ for kind in W R; do
 		if [ "$n" -ge 1000 ]; then pairs=$SETUP_PAIRS; fi
 		if [ "$kind" = W ]; then
 			setup_row "-W x $n" "$n" "per -W path"
+			sr_per_w=$per
 		elif [ "$n" = 1 ]; then
 			# The first -R walks the siblings of its ancestors: a rule for each.
 			added=$(($(rules "${with_opts[@]}") - base_rules))
@@ -194,6 +224,16 @@ added=$(($(rules "${with_opts[@]}") - base_rules))
 setup_row "-R /usr/lib/x86_64-linux-gnu" "$added" "per rule ($added rules)"
 lib_per_rule=$per
 worst_rule=$(worst "$worst_rule" "$lib_per_rule")
+# The floor with the same -W dirs: one Landlock rule each, nothing else to do per path.
+launcher=("$FLOOR") base_opts=()
+for n in 100 1000; do
+	with_opts=()
+	for ((i = 1; i <= n; i++)); do with_opts+=(-W "$scratch/W$n/d$i"); done
+	pairs=$SMALL_SETUP_PAIRS
+	if [ "$n" -ge 1000 ]; then pairs=$SETUP_PAIRS; fi
+	setup_row "floor -W x $n" "$n" "per -W path"
+done
+floor_per_w=$per
 
 # ---- 5. bubblewrap ----
 
@@ -221,4 +261,6 @@ echo "summary: startup static /bin/true ${static_true:-n/a}x ($(target "${static
 	"static hello ${static_hello:-n/a}x; getppid ${sys_getppid}x ($(target "$sys_getppid" '<=' 1.30))," \
 	"read ${sys_read}x; throughput ${throughput}x ($(target "$throughput" '>=' 0.65));" \
 	"per path rule <= ${worst_rule} us ($(target "$worst_rule" '<=' 5)), -R /usr/lib" \
-	"${lib_per_rule} us per rule; $bw_summary"
+	"${lib_per_rule} us per rule; $bw_summary; floor (the kernel's share): /bin/true" \
+	"${floor_true}x bare, sandrun-static ${static_over_floor:-n/a}x floor, getppid" \
+	"${floor_getppid}x, read ${floor_read}x, per -W path ${floor_per_w} us (sandrun ${sr_per_w})"
