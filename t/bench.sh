@@ -108,9 +108,16 @@ if [ -n "$SANDRUN_STATIC" ]; then
 	startup "sandrun-static static hello" "$HELLO" "$SANDRUN_STATIC" "${user[@]}" --
 	static_hello=$ratio
 	# A judge's run: the report makes sandrun hold the seccomp listener and write a file.
+	# On tmpfs, where fsync is free: on a disk the report's fsync (about 3 ms on these
+	# VMs' virtual disks) would hide what sandrun itself adds.
+	report_dir=$scratch
+	if [ -d /dev/shm ] && [ -w /dev/shm ]; then report_dir=/dev/shm; fi
+	report_file=$(mktemp "$report_dir/sandrun-bench-report.XXXXXX")
 	startup "sandrun-static --report /bin/true" /bin/true "$SANDRUN_STATIC" "${user[@]}" \
-		--report "$scratch/report.json" --
+		--report "$report_file" --
 	static_report=$ratio
+	rm -f "$report_file"
+	note "the --report row writes to $report_dir (fsync costs nothing there)"
 fi
 startup "floor /bin/true" /bin/true "$FLOOR" --
 floor_true=$ratio
