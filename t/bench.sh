@@ -164,6 +164,9 @@ echo "== 3. throughput: /bin/true runs per second, 2 parallel streams, median of
 read -r a b throughput <<<"$("$TIMERUN" rate "$RATE_SEC" 2 "$RATE_ROUNDS" \
 	"${SR_SYS[0]}" "${user[@]}" -- /bin/true ::: /bin/true)"
 printf '  %-34s %9.0f /s  bare %7.0f /s  %6.2fx\n' "sandrun /bin/true" "$a" "$b" "$throughput"
+read -r a b floor_rate <<<"$("$TIMERUN" rate "$RATE_SEC" 2 "$RATE_ROUNDS" \
+	"$FLOOR" -- /bin/true ::: /bin/true)"
+printf '  %-34s %9.0f /s  bare %7.0f /s  %6.2fx\n' "floor /bin/true" "$a" "$b" "$floor_rate"
 
 # ---- 4. setup cost per path ----
 
@@ -273,5 +276,6 @@ echo "summary: startup static /bin/true ${static_true:-n/a}x ($(target "${static
 	"read ${sys_read}x; throughput ${throughput}x ($(target "$throughput" '>=' 0.65));" \
 	"per path rule <= ${worst_rule} us ($(target "$worst_rule" '<=' 5)), -R /usr/lib" \
 	"${lib_per_rule} us per rule; $bw_summary; floor (the kernel's share): /bin/true" \
-	"${floor_true}x bare, sandrun-static ${static_over_floor:-n/a}x floor, getppid" \
+	"${floor_true}x bare, sandrun-static ${static_over_floor:-n/a}x floor, throughput" \
+	"${floor_rate}x, getppid" \
 	"${floor_getppid}x, read ${floor_read}x, per -W path ${floor_per_w} us (sandrun ${sr_per_w})"
