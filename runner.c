@@ -55,7 +55,7 @@ struct conv {
 	bool left, zero;              /* flags '-' and '0' */
 	size_t width;
 	size_t prec;                  /* SIZE_MAX: none given */
-	int size;                     /* 0 int, 1 long, 2 long long, 3 size_t */
+	int size;                     /* 0 int, 1 long or size_t, 2 long long */
 	char type;
 };
 
@@ -149,31 +149,32 @@ static const char *parse_conv(const char *f, struct conv *c, va_list *ap)
 	for (; *f == 'l' && c->size < 2; f++)
 		c->size++;
 	if (*f == 'z') {
-		c->size = 3;
+		c->size = 1;
 		f++;
 	}
 	c->type = *f;
 	return *f ? f + 1 : f;
 }
 
+/* 'z' is read as 'l': size_t is unsigned long on every Linux ABI, LP64 and ILP32 alike. */
+_Static_assert(sizeof(size_t) == sizeof(unsigned long), "size_t is not unsigned long");
+
 static unsigned long long take_unsigned(const struct conv *c, va_list *ap)
 {
-	switch (c->size) {
-	case 1: return va_arg(*ap, unsigned long);
-	case 2: return va_arg(*ap, unsigned long long);
-	case 3: return va_arg(*ap, size_t);
-	default: return va_arg(*ap, unsigned);
-	}
+	if (c->size == 2)
+		return va_arg(*ap, unsigned long long);
+	if (c->size == 1)
+		return va_arg(*ap, unsigned long);
+	return va_arg(*ap, unsigned);
 }
 
 static long long take_signed(const struct conv *c, va_list *ap)
 {
-	switch (c->size) {
-	case 1: return va_arg(*ap, long);
-	case 2: return va_arg(*ap, long long);
-	case 3: return va_arg(*ap, ssize_t);
-	default: return va_arg(*ap, int);
-	}
+	if (c->size == 2)
+		return va_arg(*ap, long long);
+	if (c->size == 1)
+		return va_arg(*ap, long);
+	return va_arg(*ap, int);
 }
 
 /* One number: v in base 8, 10 or 16 (lower case), after sign. */
@@ -706,7 +707,7 @@ static int parse_long(char **argv, int i, struct policy *p, struct cli *cli)
 	if (!o->arg && eq)
 		die("option --%s takes no value", o->name);
 	if (!o->arg || eq) {
-		take_option(o, eq ? eq + 1 : NULL, p, cli);
+		take_option(o, eq ? eq + 1 : "", p, cli);
 		return 1;
 	}
 	if (!argv[i + 1])
@@ -724,7 +725,7 @@ static int parse_short(char **argv, int i, struct policy *p, struct cli *cli)
 		if (!o)
 			die("unknown option -%c (see --help)", *c);
 		if (!o->arg) {
-			take_option(o, NULL, p, cli);
+			take_option(o, "", p, cli);   /* a flag: handle_option ignores its value */
 			continue;
 		}
 		if (c[1] != '\0') {
