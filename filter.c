@@ -139,19 +139,15 @@ enum cond_op {
 	NO_BIT32,      /* low word & value == 0 */
 };
 
-struct cond {
-	enum cond_op op;
-	unsigned arg;          /* index into seccomp_data.args */
-	uint32_t value, value2;
-	const char *text;      /* the value as written in the table, for --print-policy */
-};
-
-#define NO_TEST                { ANY_ARGS, 0, 0, 0, "" }
-#define ARG_EQ32(i, v)         { EQ32, i, (uint32_t)(v), 0, #v }
-#define ARG_NE32(i, v)         { NE32, i, (uint32_t)(v), 0, #v }
-#define ARG_NOT_EITHER32(i, v, w) { NOT_EITHER32, i, (uint32_t)(v), (uint32_t)(w), #v ", " #w }
-#define ARG_ANY_BIT32(i, v)    { ANY_BIT32, i, (uint32_t)(v), 0, #v }
-#define ARG_NO_BIT32(i, v)     { NO_BIT32, i, (uint32_t)(v), 0, #v }
+/* A row's argument test, filling the test's members of struct rule by name. Each ends
+ * with .arg, so the table's next column (when) lands on the member after arg. */
+#define NO_TEST                .op = ANY_ARGS, .text = "", .arg = 0
+#define ARG_EQ32(i, v)         .op = EQ32, .value = (uint32_t)(v), .text = #v, .arg = i
+#define ARG_NE32(i, v)         .op = NE32, .value = (uint32_t)(v), .text = #v, .arg = i
+#define ARG_NOT_EITHER32(i, v, w) .op = NOT_EITHER32, .value = (uint32_t)(v), \
+			       .value2 = (uint32_t)(w), .text = #v ", " #w, .arg = i
+#define ARG_ANY_BIT32(i, v)    .op = ANY_BIT32, .value = (uint32_t)(v), .text = #v, .arg = i
+#define ARG_NO_BIT32(i, v)     .op = NO_BIT32, .value = (uint32_t)(v), .text = #v, .arg = i
 
 /* Which policies a row is part of. */
 enum when {
@@ -201,16 +197,33 @@ static const bool group_logged[] = {
 	[NETWORK] = true, [METADATA] = true, [PROCS] = false,
 };
 
+/*
+ * One row of the table, 32 bytes on 64-bit ABIs (48 with int-sized fields). A row reads
+ * { group, SYS(name), errno, test, when }: SYS and the test macros fill their members by
+ * name, and the plain column after each lands on the member declared right after the last
+ * one named: err after name, when after arg. The assertions below hold that order; the
+ * rest of it packs the row without holes. An errno or number too big for its field is a
+ * compiler warning (gcc and clang, by default), so an error in make check.
+ */
 struct rule {
-	enum group group;
-	int nr;
+	unsigned char group;   /* enum group; first, as the table's first column */
+	unsigned char op;      /* enum cond_op: what the row tests before answering */
+	unsigned char arg;     /* the tested argument: an index into seccomp_data.args */
+	unsigned char when;    /* enum when */
+	uint32_t value;        /* compared with the argument's low 32 bits */
 	const char *name;
-	int err;               /* returned as -1/errno; the call does not run */
-	struct cond cond;
-	enum when when;
+	unsigned char err;     /* returned as -1/errno; the call does not run */
+	uint16_t nr;
+	uint32_t value2;       /* NOT_EITHER32's second value */
+	const char *text;      /* the values as written in the table, for --print-policy */
 };
+_Static_assert(offsetof(struct rule, group) == 0, "group must be the first member");
+_Static_assert(offsetof(struct rule, err) == offsetof(struct rule, name) + sizeof(const char *),
+	       "err must follow name, where SYS() ends");
+_Static_assert(offsetof(struct rule, when) == offsetof(struct rule, arg) + 1,
+	       "when must follow arg, where the test macros end");
 
-#define SYS(name) __NR_##name, #name   /* number and printed name from one token */
+#define SYS(call) .nr = __NR_##call, .name = #call   /* number and printed name from one token */
 
 static const struct rule rules[] = {
 	/* Namespaces and mounts: open to uid 65534 on many systems, a large attack surface,
@@ -376,7 +389,7 @@ static bool rule_logged(const struct rule *r)
 
 static bool rule_active(const struct rule *r, const struct sys_policy *sys)
 {
-	switch (r->when) {
+	switch ((enum when)r->when) {
 	case ALWAYS:       return true;
 	case NO_SOCKETS:   return !sys->allow_unix && !sys->allow_net;
 	case UNIX_ONLY:    return sys->allow_unix && !sys->allow_net;
@@ -529,7 +542,7 @@ static void add_segment(struct plan *pl, uint32_t first_nr, enum segment_kind ki
 static void check_rows_of_one_number(const struct plan *pl, const struct segment *s)
 {
 	for (size_t i = s->row; i < s->row + s->count; i++) {
-		if (pl->sorted[i]->cond.op == ANY_ARGS && s->count > 1)
+		if (pl->sorted[i]->op == ANY_ARGS && s->count > 1)
 			die("internal error: filter rule %s is unconditional but not alone",
 			    pl->sorted[i]->name);
 	}
@@ -541,7 +554,7 @@ static void plan_segments(struct plan *pl, const struct sys_policy *sys)
 
 	pl->rule_count = pl->seg_count = 0;
 	for (size_t i = 0; i < RULE_COUNT; i++) {
-		if (rules[i].nr < 0 || rules[i].nr > LAST_KNOWN_NR)
+		if (rules[i].nr > LAST_KNOWN_NR)
 			die("internal error: filter rule %s has number %d", rules[i].name, rules[i].nr);
 		if (rule_active(&rules[i], sys))
 			pl->sorted[pl->rule_count++] = &rules[i];
@@ -568,9 +581,9 @@ static void plan_segments(struct plan *pl, const struct sys_policy *sys)
 }
 
 /* One row's test on the loaded word: to ret when the row matches, else to next. */
-static size_t emit_test(struct program *p, const struct cond *c, size_t ret, size_t next)
+static size_t emit_test(struct program *p, const struct rule *c, size_t ret, size_t next)
 {
-	switch (c->op) {
+	switch ((enum cond_op)c->op) {
 	case EQ32:      return emit_jump(p, BPF_JEQ, c->value, ret, next);
 	case NE32:      return emit_jump(p, BPF_JEQ, c->value, next, ret);
 	case ANY_BIT32: return emit_jump(p, BPF_JSET, c->value, ret, next);
@@ -593,16 +606,16 @@ static size_t emit_rows(struct program *p, const struct plan *pl, const struct s
 {
 	size_t next = 0;
 
-	if (pl->sorted[s->row]->cond.op == ANY_ARGS)
+	if (pl->sorted[s->row]->op == ANY_ARGS)
 		return emit_ret(p, row_action(p, pl->sorted[s->row]));
 	next = emit_ret(p, SECCOMP_RET_ALLOW);
 	for (size_t i = s->row + s->count; i-- > s->row;) {
 		const struct rule *r = pl->sorted[i];
 		size_t ret = emit_ret(p, row_action(p, r));
 
-		next = emit_test(p, &r->cond, ret, next);
-		if (i == s->row || pl->sorted[i - 1]->cond.arg != r->cond.arg)
-			next = emit_load(p, ARG_LOW(r->cond.arg));
+		next = emit_test(p, r, ret, next);
+		if (i == s->row || pl->sorted[i - 1]->arg != r->arg)
+			next = emit_load(p, ARG_LOW(r->arg));
 	}
 	return next;
 }
@@ -778,11 +791,11 @@ size_t filter_denied(const struct denied_call **list)
 	return denied_count;
 }
 
-static bool cond_holds(const struct cond *c, const struct seccomp_data *d)
+static bool cond_holds(const struct rule *c, const struct seccomp_data *d)
 {
 	uint32_t v = (uint32_t)d->args[c->arg];   /* the low word, as the BPF read it */
 
-	switch (c->op) {
+	switch ((enum cond_op)c->op) {
 	case ANY_ARGS:     return true;
 	case EQ32:         return v == c->value;
 	case NE32:         return v != c->value;
@@ -800,7 +813,7 @@ static const struct rule *matching_row(const struct seccomp_data *d)
 	for (size_t i = 0; i < prepared_plan.rule_count; i++) {
 		const struct rule *r = prepared_plan.sorted[i];
 
-		if (r->nr == d->nr && cond_holds(&r->cond, d))
+		if (r->nr == d->nr && cond_holds(r, d))
 			return r;
 	}
 	return NULL;
@@ -1172,7 +1185,7 @@ static void print_instruction(struct out *out, size_t at, const struct sock_filt
 	out_write(out, "\n", 1);
 }
 
-static void print_condition(struct out *out, const struct cond *c)
+static void print_condition(struct out *out, const struct rule *c)
 {
 	static const char *const ops[] = {
 		[EQ32] = "==", [NE32] = "!=", [NOT_EITHER32] = "not", [ANY_BIT32] = "has any of",
@@ -1207,7 +1220,7 @@ static void print_rule_table(struct out *out, const struct sys_policy *sys)
 			  errno_name(r->err));
 		out_printf(out, "  %-5s %-11s %-17s %4d  %-13s ", rule_active(r, sys) ? "on" : "off",
 			group_names[r->group], r->name, r->nr, action);
-		print_condition(out, &r->cond);
+		print_condition(out, r);
 		out_printf(out, " %s\n", when_names[r->when]);
 	}
 }
