@@ -609,7 +609,7 @@ static void rebase(char *out, const char *path, const char *from, const char *to
 	to_len = strlen(to);
 	if (to_len + rest_len >= PATH_MAX)
 		die("--deny-read: path too long: %s%s", to, rest);
-	/* memcpy, not snprintf: this runs twice per -R dir, and musl's printf is slow. */
+	/* Two copies of known lengths: no formatter needed. */
 	memcpy(out, to, to_len);
 	memcpy(out + to_len, rest, rest_len + 1);
 }
