@@ -59,7 +59,6 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -141,19 +140,15 @@ enum cond_op {
 	NO_BIT32,      /* low word & value == 0 */
 };
 
-struct cond {
-	enum cond_op op;
-	unsigned arg;          /* index into seccomp_data.args */
-	uint32_t value, value2;
-	const char *text;      /* the value as written in the table, for --print-policy */
-};
-
-#define NO_TEST                { ANY_ARGS, 0, 0, 0, "" }
-#define ARG_EQ32(i, v)         { EQ32, i, (uint32_t)(v), 0, #v }
-#define ARG_NE32(i, v)         { NE32, i, (uint32_t)(v), 0, #v }
-#define ARG_NOT_EITHER32(i, v, w) { NOT_EITHER32, i, (uint32_t)(v), (uint32_t)(w), #v ", " #w }
-#define ARG_ANY_BIT32(i, v)    { ANY_BIT32, i, (uint32_t)(v), 0, #v }
-#define ARG_NO_BIT32(i, v)     { NO_BIT32, i, (uint32_t)(v), 0, #v }
+/* A row's argument test, filling the test's members of struct rule by name. Each ends
+ * with .arg, so the table's next column (when) lands on the member after arg. */
+#define NO_TEST                .op = ANY_ARGS, .text = "", .arg = 0
+#define ARG_EQ32(i, v)         .op = EQ32, .value = (uint32_t)(v), .text = #v, .arg = i
+#define ARG_NE32(i, v)         .op = NE32, .value = (uint32_t)(v), .text = #v, .arg = i
+#define ARG_NOT_EITHER32(i, v, w) .op = NOT_EITHER32, .value = (uint32_t)(v), \
+			       .value2 = (uint32_t)(w), .text = #v ", " #w, .arg = i
+#define ARG_ANY_BIT32(i, v)    .op = ANY_BIT32, .value = (uint32_t)(v), .text = #v, .arg = i
+#define ARG_NO_BIT32(i, v)     .op = NO_BIT32, .value = (uint32_t)(v), .text = #v, .arg = i
 
 /* Which policies a row is part of. */
 enum when {
@@ -203,16 +198,33 @@ static const bool group_logged[] = {
 	[NETWORK] = true, [METADATA] = true, [PROCS] = false,
 };
 
+/*
+ * One row of the table, 32 bytes on 64-bit ABIs (48 with int-sized fields). A row reads
+ * { group, SYS(name), errno, test, when }: SYS and the test macros fill their members by
+ * name, and the plain column after each lands on the member declared right after the last
+ * one named: err after name, when after arg. The assertions below hold that order; the
+ * rest of it packs the row without holes. An errno or number too big for its field is a
+ * compiler warning (gcc and clang, by default), so an error in make check.
+ */
 struct rule {
-	enum group group;
-	int nr;
+	unsigned char group;   /* enum group; first, as the table's first column */
+	unsigned char op;      /* enum cond_op: what the row tests before answering */
+	unsigned char arg;     /* the tested argument: an index into seccomp_data.args */
+	unsigned char when;    /* enum when */
+	uint32_t value;        /* compared with the argument's low 32 bits */
 	const char *name;
-	int err;               /* returned as -1/errno; the call does not run */
-	struct cond cond;
-	enum when when;
+	unsigned char err;     /* returned as -1/errno; the call does not run */
+	uint16_t nr;
+	uint32_t value2;       /* NOT_EITHER32's second value */
+	const char *text;      /* the values as written in the table, for --print-policy */
 };
+_Static_assert(offsetof(struct rule, group) == 0, "group must be the first member");
+_Static_assert(offsetof(struct rule, err) == offsetof(struct rule, name) + sizeof(const char *),
+	       "err must follow name, where SYS() ends");
+_Static_assert(offsetof(struct rule, when) == offsetof(struct rule, arg) + 1,
+	       "when must follow arg, where the test macros end");
 
-#define SYS(name) __NR_##name, #name   /* number and printed name from one token */
+#define SYS(call) .nr = __NR_##call, .name = #call   /* number and printed name from one token */
 
 static const struct rule rules[] = {
 	/* Namespaces and mounts: open to uid 65534 on many systems, a large attack surface,
@@ -378,7 +390,7 @@ static bool rule_logged(const struct rule *r)
 
 static bool rule_active(const struct rule *r, const struct sys_policy *sys)
 {
-	switch (r->when) {
+	switch ((enum when)r->when) {
 	case ALWAYS:       return true;
 	case NO_SOCKETS:   return !sys->allow_unix && !sys->allow_net;
 	case UNIX_ONLY:    return sys->allow_unix && !sys->allow_net;
@@ -531,7 +543,7 @@ static void add_segment(struct plan *pl, uint32_t first_nr, enum segment_kind ki
 static void check_rows_of_one_number(const struct plan *pl, const struct segment *s)
 {
 	for (size_t i = s->row; i < s->row + s->count; i++) {
-		if (pl->sorted[i]->cond.op == ANY_ARGS && s->count > 1)
+		if (pl->sorted[i]->op == ANY_ARGS && s->count > 1)
 			die("internal error: filter rule %s is unconditional but not alone",
 			    pl->sorted[i]->name);
 	}
@@ -543,7 +555,7 @@ static void plan_segments(struct plan *pl, const struct sys_policy *sys)
 
 	pl->rule_count = pl->seg_count = 0;
 	for (size_t i = 0; i < RULE_COUNT; i++) {
-		if (rules[i].nr < 0 || rules[i].nr > LAST_KNOWN_NR)
+		if (rules[i].nr > LAST_KNOWN_NR)
 			die("internal error: filter rule %s has number %d", rules[i].name, rules[i].nr);
 		if (rule_active(&rules[i], sys))
 			pl->sorted[pl->rule_count++] = &rules[i];
@@ -570,9 +582,9 @@ static void plan_segments(struct plan *pl, const struct sys_policy *sys)
 }
 
 /* One row's test on the loaded word: to ret when the row matches, else to next. */
-static size_t emit_test(struct program *p, const struct cond *c, size_t ret, size_t next)
+static size_t emit_test(struct program *p, const struct rule *c, size_t ret, size_t next)
 {
-	switch (c->op) {
+	switch ((enum cond_op)c->op) {
 	case EQ32:      return emit_jump(p, BPF_JEQ, c->value, ret, next);
 	case NE32:      return emit_jump(p, BPF_JEQ, c->value, next, ret);
 	case ANY_BIT32: return emit_jump(p, BPF_JSET, c->value, ret, next);
@@ -595,16 +607,16 @@ static size_t emit_rows(struct program *p, const struct plan *pl, const struct s
 {
 	size_t next = 0;
 
-	if (pl->sorted[s->row]->cond.op == ANY_ARGS)
+	if (pl->sorted[s->row]->op == ANY_ARGS)
 		return emit_ret(p, row_action(p, pl->sorted[s->row]));
 	next = emit_ret(p, SECCOMP_RET_ALLOW);
 	for (size_t i = s->row + s->count; i-- > s->row;) {
 		const struct rule *r = pl->sorted[i];
 		size_t ret = emit_ret(p, row_action(p, r));
 
-		next = emit_test(p, &r->cond, ret, next);
-		if (i == s->row || pl->sorted[i - 1]->cond.arg != r->cond.arg)
-			next = emit_load(p, ARG_LOW(r->cond.arg));
+		next = emit_test(p, r, ret, next);
+		if (i == s->row || pl->sorted[i - 1]->arg != r->arg)
+			next = emit_load(p, ARG_LOW(r->arg));
 	}
 	return next;
 }
@@ -781,8 +793,8 @@ void filter_log_nested(void)
 {
 	log_state = LOG_NESTED;
 	if (log_to_stderr)
-		fprintf(stderr, "sandrun: --log-denied: no log, another seccomp listener is active "
-				"(nested sandrun?); calls are still denied\n");
+		out_warn("--log-denied: no log, another seccomp listener is active "
+			 "(nested sandrun?); calls are still denied");
 }
 
 const char *filter_log_state(void)
@@ -803,11 +815,11 @@ size_t filter_denied(const struct denied_call **list)
 	return denied_count;
 }
 
-static bool cond_holds(const struct cond *c, const struct seccomp_data *d)
+static bool cond_holds(const struct rule *c, const struct seccomp_data *d)
 {
 	uint32_t v = (uint32_t)d->args[c->arg];   /* the low word, as the BPF read it */
 
-	switch (c->op) {
+	switch ((enum cond_op)c->op) {
 	case ANY_ARGS:     return true;
 	case EQ32:         return v == c->value;
 	case NE32:         return v != c->value;
@@ -825,7 +837,7 @@ static const struct rule *matching_row(const struct seccomp_data *d)
 	for (size_t i = 0; i < prepared_plan.rule_count; i++) {
 		const struct rule *r = prepared_plan.sorted[i];
 
-		if (r->nr == d->nr && cond_holds(&r->cond, d))
+		if (r->nr == d->nr && cond_holds(r, d))
 			return r;
 	}
 	return NULL;
@@ -940,27 +952,6 @@ static const struct decoder {
 	{ __NR_fchownat,          { A_DIRFD, A_POINTER, A_INT, A_INT } },
 };
 
-/* A bounded string being appended to; output past its end is cut, never overflows. */
-struct text {
-	char *buf;
-	size_t size, len;
-};
-
-static void put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (t->len + 1 >= t->size)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(t->buf + t->len, t->size - t->len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		t->len = t->len + (size_t)n < t->size - 1 ? t->len + (size_t)n : t->size - 1;
-}
-
 static const char *name_of(const struct name *table, size_t count, uint32_t value)
 {
 	for (size_t i = 0; i < count; i++) {
@@ -971,70 +962,70 @@ static const char *name_of(const struct name *table, size_t count, uint32_t valu
 }
 
 /* The value's name, or the value itself: decimal, or hex for ioctl commands. */
-static void put_name(struct text *t, const struct name *table, size_t count, uint32_t value,
+static void put_name(struct out *t, const struct name *table, size_t count, uint32_t value,
 		     bool hex)
 {
 	const char *name = name_of(table, count, value);
 
 	if (name)
-		put(t, "%s", name);
+		out_printf(t, "%s", name);
 	else
-		put(t, hex ? "0x%x" : "%u", value);
+		out_printf(t, hex ? "0x%x" : "%u", value);
 }
 
 /* "A|B|0x40": the named bits, then whatever is left in hex. */
-static void put_flags(struct text *t, const struct name *table, size_t count, uint32_t value)
+static void put_flags(struct out *t, const struct name *table, size_t count, uint32_t value)
 {
 	const char *sep = "";
 
 	for (size_t i = 0; i < count; i++) {
 		if (value & table[i].value) {
-			put(t, "%s%s", sep, table[i].name);
+			out_printf(t, "%s%s", sep, table[i].name);
 			value &= ~table[i].value;
 			sep = "|";
 		}
 	}
 	if (value || !*sep)
-		put(t, "%s0x%x", sep, value);
+		out_printf(t, "%s0x%x", sep, value);
 }
 
-static void put_socket_type(struct text *t, uint32_t type)
+static void put_socket_type(struct out *t, uint32_t type)
 {
 	uint32_t flags = type & (uint32_t)(SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 	put_name(t, socket_types, COUNT(socket_types), type & ~flags, false);
 	if (flags) {
-		put(t, "|");
+		out_printf(t, "|");
 		put_flags(t, socket_type_flags, COUNT(socket_type_flags), flags);
 	}
 }
 
-static void put_clone_flags(struct text *t, uint32_t flags)
+static void put_clone_flags(struct out *t, uint32_t flags)
 {
 	uint32_t sig = flags & CLONE_EXIT_SIGNAL;
 
 	if (flags & ~CLONE_EXIT_SIGNAL)
 		put_flags(t, clone_flags, COUNT(clone_flags), flags & ~CLONE_EXIT_SIGNAL);
 	if (sig || !(flags & ~CLONE_EXIT_SIGNAL)) {
-		put(t, "%s", flags & ~CLONE_EXIT_SIGNAL ? "|" : "");
+		out_printf(t, "%s", flags & ~CLONE_EXIT_SIGNAL ? "|" : "");
 		put_name(t, signals, COUNT(signals), sig, false);
 	}
 }
 
-static void put_arg(struct text *t, enum arg_kind kind, uint32_t v)
+static void put_arg(struct out *t, enum arg_kind kind, uint32_t v)
 {
 	switch (kind) {
 	case ARGS_END:   break;
-	case A_INT:      put(t, "%d", (int)v); break;
+	case A_INT:      out_printf(t, "%d", (int)v); break;
 	case A_DIRFD:
 		if ((int)v == AT_FDCWD)
-			put(t, "AT_FDCWD");
+			out_printf(t, "AT_FDCWD");
 		else
-			put(t, "%d", (int)v);
+			out_printf(t, "%d", (int)v);
 		break;
-	case A_POINTER:  put(t, "..."); break;
-	case A_MODE:     put(t, "0%o", v); break;
-	case A_HEX:      put(t, "0x%x", v); break;
+	case A_POINTER:  out_printf(t, "..."); break;
+	case A_MODE:     out_printf(t, "0%o", v); break;
+	case A_HEX:      out_printf(t, "0x%x", v); break;
 	case A_FAMILY:   put_name(t, families, COUNT(families), v, false); break;
 	case A_SOCKTYPE: put_socket_type(t, v); break;
 	case A_CLONE:    put_clone_flags(t, v); break;
@@ -1047,14 +1038,14 @@ static void put_arg(struct text *t, enum arg_kind kind, uint32_t v)
 
 static void describe_args(const struct seccomp_data *d, struct denied_call *e)
 {
-	struct text t = { e->args, sizeof e->args, 0 };
+	struct out t = { .fd = -1, .buf = e->args, .size = sizeof e->args };
 
 	e->args[0] = '\0';
 	for (size_t i = 0; i < COUNT(decoders); i++) {
 		if (decoders[i].nr != d->nr)
 			continue;
 		for (size_t a = 0; a < COUNT(decoders[i].kinds) && decoders[i].kinds[a]; a++) {
-			put(&t, "%s", a ? ", " : "");
+			out_printf(&t, "%s", a ? ", " : "");
 			put_arg(&t, decoders[i].kinds[a], (uint32_t)d->args[a]);
 		}
 		e->args_decoded = true;
@@ -1075,8 +1066,8 @@ static void record(const struct rule *r, const struct seccomp_notif *req)
 		*e = (struct denied_call){ .syscall = r->name, .first_pid = (pid_t)req->pid };
 		describe_args(&req->data, e);
 		if (log_to_stderr)
-			fprintf(stderr, "sandrun: denied %s(%s) from pid %d\n", e->syscall,
-				e->args_decoded ? e->args : "...", (int)e->first_pid);
+			out_warn("denied %s(%s) from pid %d", e->syscall,
+				 e->args_decoded ? e->args : "...", (int)e->first_pid);
 	}
 	e = &denied[denied_slot[r->nr] - 1];
 	if (e->count < UINT64_MAX)
@@ -1155,70 +1146,70 @@ static const char *errno_name(int err)
 	return "errno?";
 }
 
-static void print_action(FILE *out, uint32_t action)
+static void print_action(struct out *out, uint32_t action)
 {
 	if (action == SECCOMP_RET_ALLOW)
-		fprintf(out, "ALLOW");
+		out_printf(out, "ALLOW");
 	else if (action == SECCOMP_RET_KILL_PROCESS)
-		fprintf(out, "KILL_PROCESS");
+		out_printf(out, "KILL_PROCESS");
 	else if (action == SECCOMP_RET_USER_NOTIF)
-		fprintf(out, "USER_NOTIF");
+		out_printf(out, "USER_NOTIF");
 	else if ((action & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO)
-		fprintf(out, "ERRNO(%s)", errno_name((int)(action & SECCOMP_RET_DATA)));
+		out_printf(out, "ERRNO(%s)", errno_name((int)(action & SECCOMP_RET_DATA)));
 	else
-		fprintf(out, "0x%08x", action);
+		out_printf(out, "0x%08x", action);
 }
 
-static void print_field(FILE *out, uint32_t offset)
+static void print_field(struct out *out, uint32_t offset)
 {
 	uint32_t args = offsetof(struct seccomp_data, args);
 
 	if (offset == offsetof(struct seccomp_data, nr))
-		fprintf(out, "nr");
+		out_printf(out, "nr");
 	else if (offset == offsetof(struct seccomp_data, arch))
-		fprintf(out, "arch");
+		out_printf(out, "arch");
 	else if (offset >= args && offset < args + 48)
-		fprintf(out, "args[%u] %s word", (offset - args) / 8,
+		out_printf(out, "args[%u] %s word", (offset - args) / 8,
 			(offset - args) % 8 == LOW_WORD ? "low" : "high");
 	else
-		fprintf(out, "offset %u", offset);
+		out_printf(out, "offset %u", offset);
 }
 
 /* One instruction with absolute targets, e.g. "12: jge #0x65 -> 40 else 13". */
-static void print_instruction(FILE *out, size_t at, const struct sock_filter *f)
+static void print_instruction(struct out *out, size_t at, const struct sock_filter *f)
 {
 	static const char *const jump_names[] = {
 		[BPF_JEQ >> 4] = "jeq", [BPF_JGT >> 4] = "jgt", [BPF_JGE >> 4] = "jge",
 		[BPF_JSET >> 4] = "jset",
 	};
 
-	fprintf(out, "  %4zu: ", at);
+	out_printf(out, "  %4zu: ", at);
 	if (f->code == (BPF_LD | BPF_W | BPF_ABS)) {
 		char k[16];
 
-		snprintf(k, sizeof k, "[%u]", f->k);
-		fprintf(out, "ld   %-24s ; ", k);
+		out_format(k, sizeof k, "[%u]", f->k);
+		out_printf(out, "ld   %-24s ; ", k);
 		print_field(out, f->k);
 	} else if (f->code == (BPF_RET | BPF_K)) {
-		fprintf(out, "ret  ");
+		out_printf(out, "ret  ");
 		print_action(out, f->k);
 	} else if (f->code == (BPF_JMP | BPF_JA)) {
-		fprintf(out, "ja   -> %zu", at + 1 + f->k);
+		out_printf(out, "ja   -> %zu", at + 1 + f->k);
 	} else if (BPF_CLASS(f->code) == BPF_JMP && BPF_SRC(f->code) == BPF_K &&
 		   BPF_OP(f->code) >> 4 < sizeof jump_names / sizeof jump_names[0] &&
 		   jump_names[BPF_OP(f->code) >> 4]) {
 		char k[32];
 
-		snprintf(k, sizeof k, "#%u (0x%x)", f->k, f->k);
-		fprintf(out, "%-4s %-24s -> %zu else %zu", jump_names[BPF_OP(f->code) >> 4], k,
+		out_format(k, sizeof k, "#%u (0x%x)", f->k, f->k);
+		out_printf(out, "%-4s %-24s -> %zu else %zu", jump_names[BPF_OP(f->code) >> 4], k,
 			at + 1 + f->jt, at + 1 + f->jf);
 	} else {
-		fprintf(out, "code 0x%04x k 0x%x jt %u jf %u", f->code, f->k, f->jt, f->jf);
+		out_printf(out, "code 0x%04x k 0x%x jt %u jf %u", f->code, f->k, f->jt, f->jf);
 	}
-	fputc('\n', out);
+	out_write(out, "\n", 1);
 }
 
-static void print_condition(FILE *out, const struct cond *c)
+static void print_condition(struct out *out, const struct rule *c)
 {
 	static const char *const ops[] = {
 		[EQ32] = "==", [NE32] = "!=", [NOT_EITHER32] = "not", [ANY_BIT32] = "has any of",
@@ -1226,62 +1217,62 @@ static void print_condition(FILE *out, const struct cond *c)
 	};
 
 	if (c->op == ANY_ARGS) {
-		fprintf(out, "%-44s", "any arguments");
+		out_printf(out, "%-44s", "any arguments");
 		return;
 	}
 	char text[128];
 
 	if (c->op == NOT_EITHER32)
-		snprintf(text, sizeof text, "arg%u.lo32 not %s (0x%x, 0x%x)", c->arg, c->text,
-			 c->value, c->value2);
+		out_format(text, sizeof text, "arg%u.lo32 not %s (0x%x, 0x%x)", c->arg, c->text,
+			  c->value, c->value2);
 	else
-		snprintf(text, sizeof text, "arg%u.lo32 %s %s (0x%x)", c->arg, ops[c->op], c->text,
-			 c->value);
-	fprintf(out, "%-44s", text);
+		out_format(text, sizeof text, "arg%u.lo32 %s %s (0x%x)", c->arg, ops[c->op], c->text,
+			  c->value);
+	out_printf(out, "%-44s", text);
 }
 
-static void print_rule_table(FILE *out, const struct sys_policy *sys)
+static void print_rule_table(struct out *out, const struct sys_policy *sys)
 {
-	fprintf(out, "  %-5s %-11s %-17s %4s  %-13s %-44s %s\n", "state", "group", "syscall",
+	out_printf(out, "  %-5s %-11s %-17s %4s  %-13s %-44s %s\n", "state", "group", "syscall",
 		"nr", "action", "condition (lo32 = low 32 bits)", "in force");
 	for (size_t i = 0; i < RULE_COUNT; i++) {
 		const struct rule *r = &rules[i];
 
 		char action[32];
 
-		snprintf(action, sizeof action, "%s(%s)",
-			 sys->log_calls && rule_logged(r) ? "NOTIFY" : "ERRNO", errno_name(r->err));
-		fprintf(out, "  %-5s %-11s %-17s %4d  %-13s ", rule_active(r, sys) ? "on" : "off",
+		out_format(action, sizeof action, "%s(%s)",
+			   sys->log_calls && rule_logged(r) ? "NOTIFY" : "ERRNO", errno_name(r->err));
+		out_printf(out, "  %-5s %-11s %-17s %4d  %-13s ", rule_active(r, sys) ? "on" : "off",
 			group_names[r->group], r->name, r->nr, action);
-		print_condition(out, &r->cond);
-		fprintf(out, " %s\n", when_names[r->when]);
+		print_condition(out, r);
+		out_printf(out, " %s\n", when_names[r->when]);
 	}
 }
 
-void filter_print(const struct sys_policy *sys, FILE *out)
+void filter_print(const struct sys_policy *sys, struct out *out)
 {
 	static struct program shown;
 	static struct plan plan;
 
 	build_program(&shown, &plan, sys, sys->log_calls);
-	fprintf(out, "seccomp filter: %zu rules in force, %zu BPF instructions (kernel limit %d)\n",
+	out_printf(out, "seccomp filter: %zu rules in force, %zu BPF instructions (kernel limit %d)\n",
 		plan.rule_count, shown.len, BPF_MAXINSNS);
-	fprintf(out, "  first:  arch != %s (0x%08x) -> KILL_PROCESS\n", NATIVE_ARCH_NAME,
+	out_printf(out, "  first:  arch != %s (0x%08x) -> KILL_PROCESS\n", NATIVE_ARCH_NAME,
 		NATIVE_ARCH);
 #ifdef X32_SYSCALL_BIT
-	fprintf(out, "  then:   nr >= 0x%08x (x32 ABI) -> KILL_PROCESS\n", X32_SYSCALL_BIT);
+	out_printf(out, "  then:   nr >= 0x%08x (x32 ABI) -> KILL_PROCESS\n", X32_SYSCALL_BIT);
 #endif
-	fprintf(out, "  then:   nr > %d (newer than this table) -> ERRNO(ENOSYS)\n", LAST_KNOWN_NR);
-	fprintf(out, "  then:   the rows below, in table order for one number; first match wins\n");
+	out_printf(out, "  then:   nr > %d (newer than this table) -> ERRNO(ENOSYS)\n", LAST_KNOWN_NR);
+	out_printf(out, "  then:   the rows below, in table order for one number; first match wins\n");
 	if (sys->log_calls)
-		fprintf(out, "          NOTIFY(E): USER_NOTIF, sandrun logs the call and answers E; under\n"
-			     "          another listener (nested) the row is installed as ERRNO(E)\n");
+		out_printf(out, "          NOTIFY(E): USER_NOTIF, sandrun logs the call and answers E; under\n"
+				"          another listener (nested) the row is installed as ERRNO(E)\n");
 	else
-		fprintf(out, "          ERRNO(E): the kernel answers E; nothing is logged (with --report\n"
-			     "          or --log-denied most rows become NOTIFY(E), logged by sandrun)\n");
+		out_printf(out, "          ERRNO(E): the kernel answers E; nothing is logged (with --report\n"
+				"          or --log-denied most rows become NOTIFY(E), logged by sandrun)\n");
 	print_rule_table(out, sys);
-	fprintf(out, "  else:   ALLOW, decided on arch and number alone\n");
-	fprintf(out, "BPF program (%zu instructions; binary search on nr with jge):\n", shown.len);
+	out_printf(out, "  else:   ALLOW, decided on arch and number alone\n");
+	out_printf(out, "BPF program (%zu instructions; binary search on nr with jge):\n", shown.len);
 	for (size_t i = 0; i < shown.len; i++)
 		print_instruction(out, i, program_start(&shown) + i);
 }
@@ -1303,9 +1294,9 @@ size_t filter_protections(const struct sys_policy *sys, struct protection *out, 
 	size_t n = 0;
 
 	build_program(&counted, &plan, sys, sys->log_calls);
-	snprintf(summary, sizeof summary, "%zu rules, %zu BPF instructions", plan.rule_count,
-		 counted.len);
-	snprintf(newer, sizeof newer, "syscall numbers above %d fail ENOSYS", LAST_KNOWN_NR);
+	out_format(summary, sizeof summary, "%zu rules, %zu BPF instructions", plan.rule_count,
+		   counted.len);
+	out_format(newer, sizeof newer, "syscall numbers above %d fail ENOSYS", LAST_KNOWN_NR);
 	const struct protection rows[] = {
 		{ "seccomp-filter", true, summary },
 		{ "seccomp-arch", true, "calls through another ABI (int $0x80) kill the process" },

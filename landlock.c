@@ -487,46 +487,103 @@ static char *next_field(char **cursor)
 	return start;
 }
 
-/* A hand parser (no sscanf: it alone would add 13 KB to the static build). */
+/* Decimal digits at s, at most UINT_MAX: returns the end of them, NULL if none or too big. */
+static const char *parse_uint(const char *s, unsigned *out)
+{
+	unsigned long long v = 0;
+	const char *c = s;
+
+	for (; *c >= '0' && *c <= '9'; c++) {
+		v = v * 10 + (unsigned)(*c - '0');
+		if (v > UINT_MAX)
+			return NULL;
+	}
+	*out = (unsigned)v;
+	return c == s ? NULL : c;
+}
+
+/* A hand parser: sscanf or strtoul would link musl's number scanner into the static build. */
 static bool parse_mount_line(char *line, unsigned *major, unsigned *minor, char *root, char *point)
 {
-	char *cursor = line, *field[5], *end;
-	unsigned long maj, min;
+	char *cursor = line, *field[5];
+	const char *end;
 
 	for (int i = 0; i < 5; i++) {
 		field[i] = next_field(&cursor);
 		if (!field[i])
 			return false;
 	}
-	errno = 0;
-	maj = strtoul(field[2], &end, 10);
-	if (*end != ':' || end == field[2])
+	end = parse_uint(field[2], major);
+	if (!end || *end != ':')
 		return false;
-	min = strtoul(end + 1, &end, 10);
-	if (*end != '\0' || errno || maj > UINT_MAX || min > UINT_MAX ||
-	    strlen(field[3]) >= PATH_MAX || strlen(field[4]) >= PATH_MAX)
+	end = parse_uint(end + 1, minor);
+	if (!end || *end != '\0' || strlen(field[3]) >= PATH_MAX || strlen(field[4]) >= PATH_MAX)
 		return false;
-	*major = (unsigned)maj;
-	*minor = (unsigned)min;
 	memcpy(root, field[3], strlen(field[3]) + 1);
 	memcpy(point, field[4], strlen(field[4]) + 1);
 	return true;
 }
 
+/* A whole /proc file, NUL-terminated, or NULL with errno set. Its size is known only once
+ * read returns 0 (stat says 0), so the buffer doubles until then. The caller frees it. */
+static char *read_whole(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
+	size_t len = 0, cap = 0;
+	char *buf = NULL;
+
+	if (fd < 0)
+		return NULL;
+	for (;;) {
+		ssize_t n;
+
+		if (cap - len < 2) {   /* room for a byte and the NUL */
+			char *grown = realloc(buf, cap ? cap * 2 : 16384);
+
+			if (!grown)
+				die("out of memory");
+			buf = grown;
+			cap = cap ? cap * 2 : 16384;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n > 0)
+			len += (size_t)n;
+		else if (n == 0)
+			break;
+		else if (errno != EINTR)
+			goto fail;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	buf[len] = '\0';
+	return buf;
+fail:
+	err = errno;
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	errno = err;
+	return NULL;
+}
 
 static struct mount_row *read_mounts(size_t *count)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char *text = read_whole("/proc/self/mountinfo"), *line, *next;
+	char root[PATH_MAX], point[PATH_MAX];
 	struct mount_row *rows = NULL;
-	char *line = NULL, root[PATH_MAX], point[PATH_MAX];
-	size_t cap = 0, n = 0;
+	size_t n = 0;
 	unsigned major, minor;
 
-	if (!f)
+	if (!text)
 		die_sys("--deny-read: /proc/self/mountinfo (to find other views of the dir)");
-	while (getline(&line, &cap, f) > 0) {
+	for (line = text; *line; line = next) {
 		struct mount_row *grown = realloc(rows, (n + 1) * sizeof *rows);
 
+		next = line + strcspn(line, "\n");
+		if (*next)
+			*next++ = '\0';
 		if (!grown)
 			die("out of memory");
 		rows = grown;
@@ -542,8 +599,7 @@ static struct mount_row *read_mounts(size_t *count)
 			die("out of memory");
 		n++;
 	}
-	free(line);
-	fclose(f);
+	free(text);
 	*count = n;
 	return rows;
 }
@@ -559,7 +615,7 @@ static void rebase(char *out, const char *path, const char *from, const char *to
 	to_len = strlen(to);
 	if (to_len + rest_len >= PATH_MAX)
 		die("--deny-read: path too long: %s%s", to, rest);
-	/* memcpy, not snprintf: this runs twice per -R dir, and musl's printf is slow. */
+	/* Two copies of known lengths: no formatter needed. */
 	memcpy(out, to, to_len);
 	memcpy(out + to_len, rest, rest_len + 1);
 }
@@ -599,7 +655,7 @@ static void refuse_other_views(const struct spot *d, const struct mount_row *row
 		if (m->dev != d->dev)
 			continue;
 		if (path_within(m->root, fs_path))          /* shows part of the dir */
-			snprintf(alias, sizeof alias, "%s", m->point);
+			out_format(alias, sizeof alias, "%s", m->point);
 		else if (path_within(fs_path, m->root))     /* shows the dir itself */
 			rebase(alias, fs_path, m->root, m->point);
 		else
@@ -839,36 +895,36 @@ void landlock_apply(struct fs_policy *fs)
 
 /* ---- what auditors see ---- */
 
-static void print_bits(FILE *out, const struct bit_name *names, uint64_t bits, const char *none)
+static void print_bits(struct out *out, const struct bit_name *names, uint64_t bits, const char *none)
 {
 	if (bits == 0)
-		fprintf(out, " %s", none);
+		out_printf(out, " %s", none);
 	for (; names->name; names++) {
 		if (bits & names->bit)
-			fprintf(out, " %s", names->name);
+			out_printf(out, " %s", names->name);
 	}
-	fputc('\n', out);
+	out_write(out, "\n", 1);
 }
 
-void landlock_print(const struct fs_policy *fs, FILE *out)
+void landlock_print(const struct fs_policy *fs, struct out *out)
 {
-	fprintf(out, "landlock: ABI %d in use (kernel ABI %d%s)\n", fs->abi, ll.kernel_abi,
+	out_printf(out, "landlock: ABI %d in use (kernel ABI %d%s)\n", fs->abi, ll.kernel_abi,
 		fs->abi < ll.kernel_abi ? ", capped at build time by SANDRUN_MAX_ABI" : "");
-	fprintf(out, "landlock: mode %s\n", ll.read.count ? "strict (-A): read only the rules below"
-				       : "default: read everything but -R dirs");
-	fprintf(out, "landlock: handled filesystem rights:");
+	out_printf(out, "landlock: mode %s\n", ll.read.count ? "strict (-A): read only the rules below"
+				          : "default: read everything but -R dirs");
+	out_printf(out, "landlock: handled filesystem rights:");
 	print_bits(out, fs_names, ll.handled_fs, "none");
-	fprintf(out, "landlock: handled network rights:");
+	out_printf(out, "landlock: handled network rights:");
 	print_bits(out, net_names, ll.handled_net,
 		   fs->allow_net ? "none (--allow-net)" : "none (TCP needs ABI 4)");
-	fprintf(out, "landlock: scoped:");
+	out_printf(out, "landlock: scoped:");
 	print_bits(out, scope_names, ll.scoped, "none (needs ABI 6)");
-	fprintf(out, "landlock: refer in -W dirs: %s\n", (ll.write_rights & R(REFER)) ? "granted"
+	out_printf(out, "landlock: refer in -W dirs: %s\n", (ll.write_rights & R(REFER)) ? "granted"
 		: "NOT granted (erratum 3 not known fixed): cross-directory rename fails EXDEV");
-	fprintf(out, "landlock: %zu rules; a handled right not granted below is denied\n",
+	out_printf(out, "landlock: %zu rules; a handled right not granted below is denied\n",
 		ll.rule_count);
 	for (size_t i = 0; i < ll.rule_count; i++) {
-		fprintf(out, "landlock: rule %s:", ll.rules[i].path);
+		out_printf(out, "landlock: rule %s:", ll.rules[i].path);
 		print_bits(out, fs_names, ll.rules[i].rights, "none");
 	}
 }

@@ -125,7 +125,7 @@ _Noreturn void pgroup_child_report(int stage, int err, const char *msg)
 	struct child_message m = { .stage = stage, .err = err };
 	ssize_t written;
 
-	snprintf(m.msg, sizeof m.msg, "%s", msg);
+	out_format(m.msg, sizeof m.msg, "%s", msg);
 	/* One write below PIPE_BUF is atomic; if it fails there is nobody left to tell. */
 	written = write(error_pipe_write, &m, sizeof m);
 	(void)written;
@@ -305,11 +305,11 @@ static void list_children(pid_t pid, struct pid_list *l)
 
 	/* sandrun has one thread, so its own list is one file: no directory to read. */
 	if (pid == runner_pid) {
-		snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+		out_format(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
 		read_children_file(path, l);
 		return;
 	}
-	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	out_format(path, sizeof path, "/proc/%d/task", (int)pid);
 	tasks = opendir(path);
 	if (!tasks)
 		return;   /* pid is gone: its children were reparented to sandrun */
@@ -318,7 +318,7 @@ static void list_children(pid_t pid, struct pid_list *l)
 
 		if (task->d_name[0] == '.')
 			continue;
-		snprintf(file, sizeof file, "%s/%s/children", path, task->d_name);
+		out_format(file, sizeof file, "%s/%s/children", path, task->d_name);
 		read_children_file(file, l);
 	}
 	closedir(tasks);
@@ -331,7 +331,7 @@ static bool is_zombie(pid_t pid)
 	int fd;
 	char *close_paren;
 
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	out_format(path, sizeof path, "/proc/%d/stat", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return true;
@@ -485,7 +485,7 @@ static bool read_child_message(int fd, struct outcome *out)
 	out->child_stage = m.stage;
 	out->child_errno = m.err;
 	m.msg[sizeof m.msg - 1] = '\0';
-	snprintf(out->child_msg, sizeof out->child_msg, "%s", m.msg);
+	out_format(out->child_msg, sizeof out->child_msg, "%s", m.msg);
 	return true;
 }
 

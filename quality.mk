@@ -90,9 +90,9 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS    = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 		-O1 -g -Dmain=sandrun_main -include t/fuzz/fuzz.h
-FUZZERS       = seconds size count user env json paths
+FUZZERS       = seconds size count user env json format paths
 # These include runner.c; paths includes landlock.c.
-FUZZ_RUNNER   = seconds size count user env json
+FUZZ_RUNNER   = seconds size count user env json format
 
 .obj/fuzz/%.o: %.c sandrun.h t/fuzz/fuzz.h
 	@mkdir -p $(@D)

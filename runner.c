@@ -18,10 +18,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdio.h>    /* rename() only: no FILE, no printf */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -41,6 +41,244 @@ static char last_error[512];
 
 static void write_setup_error_report(void);
 
+/* ---- output: a small formatter and a buffered writer, no stdio ---- */
+
+/*
+ * In the static musl build printf (with the floating-point formatter musl always links
+ * with it) and the FILE machinery took about 15 KB. This formatter does what
+ * sandrun's own formats use and nothing more (sandrun.h lists it); the format attribute
+ * on every entry point makes the compiler check each call's arguments. A conversion it
+ * does not know prints as itself, so a new one shows in the tests. It keeps no state and
+ * calls nothing but write(2), so the child may use it between fork and execve.
+ */
+struct conv {
+	bool left, zero;              /* flags '-' and '0' */
+	size_t width;
+	size_t prec;                  /* SIZE_MAX: none given */
+	int size;                     /* 0 int, 1 long or size_t, 2 long long */
+	char type;
+};
+
+/* Writes everything held to the descriptor, through short writes and EINTR. */
+bool out_flush(struct out *o)
+{
+	size_t done = 0;
+
+	while (o->fd >= 0 && !o->err && done < o->len) {
+		ssize_t n = write(o->fd, o->buf + done, o->len - done);
+
+		if (n > 0)
+			done += (size_t)n;
+		else if (n < 0 && errno != EINTR)
+			o->err = errno;
+		else if (n == 0)
+			o->err = EIO;   /* write(2) made no progress on a non-empty buffer */
+	}
+	if (o->fd >= 0)
+		o->len = 0;
+	return o->err == 0;
+}
+
+void out_write(struct out *o, const char *s, size_t n)
+{
+	if (o->fd < 0) {
+		size_t room = o->len + 1 < o->size ? o->size - 1 - o->len : 0;
+
+		if (room > 0)
+			memcpy(o->buf + o->len, s, n < room ? n : room);
+		o->len += n;
+		o->buf[o->len < o->size ? o->len : o->size - 1] = '\0';
+		return;
+	}
+	while (n > 0 && !o->err) {
+		size_t chunk = o->size - o->len < n ? o->size - o->len : n;
+
+		memcpy(o->buf + o->len, s, chunk);
+		o->len += chunk;
+		s += chunk;
+		n -= chunk;
+		if (o->len == o->size)
+			out_flush(o);
+	}
+}
+
+void out_puts(struct out *o, const char *s)
+{
+	out_write(o, s, strlen(s));
+}
+
+static void pad(struct out *o, char c, size_t n)
+{
+	for (; n > 0; n--)
+		out_write(o, &c, 1);
+}
+
+/* The text of one conversion, placed in its width: sign, then zeros or text, then spaces. */
+static void put_field(struct out *o, const struct conv *c, const char *sign, const char *s,
+		      size_t n)
+{
+	size_t body = strlen(sign) + n, fill = c->width > body ? c->width - body : 0;
+
+	if (!c->left && !c->zero)
+		pad(o, ' ', fill);
+	out_puts(o, sign);
+	if (!c->left && c->zero)
+		pad(o, '0', fill);
+	out_write(o, s, n);
+	if (c->left)
+		pad(o, ' ', fill);
+}
+
+/* Flags, width, precision and length of the conversion at f (after its '%'). */
+static const char *parse_conv(const char *f, struct conv *c, va_list *ap)
+{
+	*c = (struct conv){ .prec = SIZE_MAX };
+	for (; *f == '-' || *f == '0'; f++)
+		*(*f == '-' ? &c->left : &c->zero) = true;
+	for (; *f >= '0' && *f <= '9'; f++)
+		c->width = c->width * 10 + (size_t)(*f - '0');
+	if (*f == '.' && f[1] == '*') {
+		int prec = va_arg(*ap, int);
+
+		c->prec = prec < 0 ? SIZE_MAX : (size_t)prec;
+		f += 2;
+	} else if (*f == '.') {
+		for (c->prec = 0, f++; *f >= '0' && *f <= '9'; f++)
+			c->prec = c->prec * 10 + (size_t)(*f - '0');
+	}
+	for (; *f == 'l' && c->size < 2; f++)
+		c->size++;
+	if (*f == 'z') {
+		c->size = 1;
+		f++;
+	}
+	c->type = *f;
+	return *f ? f + 1 : f;
+}
+
+/* 'z' is read as 'l': size_t is unsigned long on every Linux ABI, LP64 and ILP32 alike. */
+_Static_assert(sizeof(size_t) == sizeof(unsigned long), "size_t is not unsigned long");
+
+static unsigned long long take_unsigned(const struct conv *c, va_list *ap)
+{
+	if (c->size == 2)
+		return va_arg(*ap, unsigned long long);
+	if (c->size == 1)
+		return va_arg(*ap, unsigned long);
+	return va_arg(*ap, unsigned);
+}
+
+static long long take_signed(const struct conv *c, va_list *ap)
+{
+	if (c->size == 2)
+		return va_arg(*ap, long long);
+	if (c->size == 1)
+		return va_arg(*ap, long);
+	return va_arg(*ap, int);
+}
+
+/* One number: v in base 8, 10 or 16 (lower case), after sign. */
+static void put_number(struct out *o, const struct conv *c, const char *sign,
+		       unsigned long long v, unsigned base)
+{
+	char digits[24], *end = digits + sizeof digits, *d = end;
+
+	do {
+		*--d = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	put_field(o, c, sign, d, (size_t)(end - d));
+}
+
+static void put_conv(struct out *o, const struct conv *c, va_list *ap)
+{
+	if (c->type == 's') {
+		const char *s = va_arg(*ap, const char *);
+
+		put_field(o, c, "", s, c->prec == SIZE_MAX ? strlen(s) : strnlen(s, c->prec));
+	} else if (c->type == 'c') {
+		char ch = (char)va_arg(*ap, int);
+
+		put_field(o, c, "", &ch, 1);
+	} else if (c->type == 'd') {
+		long long v = take_signed(c, ap);
+
+		put_number(o, c, v < 0 ? "-" : "", v < 0 ? 0ull - (unsigned long long)v
+						      : (unsigned long long)v, 10);
+	} else if (c->type == 'o' || c->type == 'u' || c->type == 'x') {
+		put_number(o, c, "", take_unsigned(c, ap),
+			   c->type == 'o' ? 8u : c->type == 'x' ? 16u : 10u);
+	} else {
+		out_write(o, "%", 1);   /* "%%", or a conversion this formatter does not know */
+		out_write(o, &c->type, c->type != '%' && c->type != '\0');
+	}
+}
+
+void out_vprintf(struct out *o, const char *fmt, va_list ap)
+{
+	va_list args;
+
+	/* A copy, so helpers can take its address whatever va_list is on this ABI. */
+	va_copy(args, ap);
+	while (*fmt) {
+		size_t lit = strcspn(fmt, "%");
+		struct conv c;
+
+		out_write(o, fmt, lit);
+		fmt += lit;
+		if (*fmt == '\0')
+			break;
+		fmt = parse_conv(fmt + 1, &c, &args);
+		put_conv(o, &c, &args);
+	}
+	va_end(args);
+}
+
+void out_printf(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	out_vprintf(o, fmt, ap);
+	va_end(ap);
+}
+
+__attribute__((format(printf, 3, 0)))
+static size_t out_vformat(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	struct out o = { .fd = -1, .buf = buf, .size = size };
+
+	buf[0] = '\0';
+	out_vprintf(&o, fmt, ap);
+	return o.len;
+}
+
+size_t out_format(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	size_t len;
+
+	va_start(ap, fmt);
+	len = out_vformat(buf, size, fmt, ap);
+	va_end(ap);
+	return len;
+}
+
+void out_warn(const char *fmt, ...)
+{
+	char buf[1024];
+	struct out o = { .fd = STDERR_FILENO, .buf = buf, .size = sizeof buf };
+	va_list ap;
+
+	out_puts(&o, "sandrun: ");
+	va_start(ap, fmt);
+	out_vprintf(&o, fmt, ap);
+	va_end(ap);
+	out_write(&o, "\n", 1);
+	/* Nothing is left to tell if stderr itself fails; the exit status still says it. */
+	(void)out_flush(&o);
+}
+
 /* ---- errors ---- */
 
 __attribute__((format(printf, 1, 0)))
@@ -48,12 +286,12 @@ static void vreport(const char *fmt, va_list ap, int err)
 {
 	char msg[384];
 
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	out_vformat(msg, sizeof msg, fmt, ap);
 	if (err)
-		snprintf(last_error, sizeof last_error, "%s: %s", msg, strerror(err));
+		out_format(last_error, sizeof last_error, "%s: %s", msg, strerror(err));
 	else
-		snprintf(last_error, sizeof last_error, "%s", msg);
-	fprintf(stderr, "sandrun: %s\n", last_error);
+		out_format(last_error, sizeof last_error, "%s", msg);
+	out_warn("%s", last_error);
 }
 
 static _Noreturn void die_now(void)
@@ -95,10 +333,10 @@ __attribute__((format(printf, 2, 0)))
 static _Noreturn void child_vfail(int err, const char *fmt, va_list ap)
 {
 	char msg[256];
-	int len = vsnprintf(msg, sizeof msg, fmt, ap);
+	size_t len = out_vformat(msg, sizeof msg, fmt, ap);
 
-	if (err && len >= 0 && (size_t)len < sizeof msg)
-		snprintf(msg + len, sizeof msg - (size_t)len, ": %s", strerror(err));
+	if (err && len < sizeof msg)
+		out_format(msg + len, sizeof msg - len, ": %s", strerror(err));
 	pgroup_child_report(CHILD_SETUP_FAILED, err, msg);
 }
 
@@ -218,7 +456,7 @@ static bool parse_user(const char *s, uid_t *uid, gid_t *gid)
 	return true;
 }
 
-/* ---- options: one table feeds getopt_long and --help ---- */
+/* ---- options: one table feeds the parser and --help ---- */
 
 enum {
 	OPT_CLEAN_ENV = 256, OPT_ALLOW_UNIX, OPT_ALLOW_NET, OPT_ALLOW_METADATA, OPT_PRINT_POLICY,
@@ -270,40 +508,20 @@ static const char usage_tail[] =
 	"Default policy: read and execute everything, write nothing (except /dev/null,\n"
 	"/dev/zero, /dev/full), no sockets, no namespaces, tracing or metadata changes.\n";
 
-static void print_help(FILE *out)
+static void print_help(struct out *out)
 {
-	fprintf(out, "Usage: sandrun [OPTION]... [--] PROGRAM [ARG]...\n"
-		     "Run PROGRAM confined by Landlock, seccomp, no_new_privs and a timed process group.\n\n");
+	out_puts(out, "Usage: sandrun [OPTION]... [--] PROGRAM [ARG]...\n"
+		 "Run PROGRAM confined by Landlock, seccomp, no_new_privs and a timed process group.\n\n");
 	for (size_t i = 0; i < OPTION_COUNT; i++) {
 		const struct option_row *o = &option_rows[i];
 		char left[64];
 
-		snprintf(left, sizeof left, "%c%c%s--%s%s%s",
-			 o->key < 256 ? '-' : ' ', o->key < 256 ? o->key : ' ',
-			 o->key < 256 ? ", " : "  ", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
-		fprintf(out, "  %-28s %s\n", left, o->help);
+		out_format(left, sizeof left, "%c%c%s--%s%s%s",
+			   o->key < 256 ? '-' : ' ', o->key < 256 ? o->key : ' ',
+			   o->key < 256 ? ", " : "  ", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+		out_printf(out, "  %-28s %s\n", left, o->help);
 	}
-	fputs(usage_tail, out);
-}
-
-static void build_getopt_tables(struct option *longs, char *shorts, size_t shorts_size)
-{
-	size_t n = 0;
-
-	shorts[n++] = '+';   /* stop at the first non-option: PROGRAM's arguments are its own */
-	shorts[n++] = ':';   /* report a missing argument as ':' so the message can name it */
-	for (size_t i = 0; i < OPTION_COUNT; i++) {
-		const struct option_row *o = &option_rows[i];
-
-		longs[i] = (struct option){ o->name, o->arg ? required_argument : no_argument, NULL, o->key };
-		if (o->key < 256 && n + 3 < shorts_size) {
-			shorts[n++] = (char)o->key;
-			if (o->arg)
-				shorts[n++] = ':';
-		}
-	}
-	longs[OPTION_COUNT] = (struct option){ NULL, 0, NULL, 0 };
-	shorts[n] = '\0';
+	out_puts(out, usage_tail);
 }
 
 static void strlist_add(struct strlist *l, const char *s)
@@ -401,73 +619,146 @@ static void handle_option(int key, const char *arg, struct policy *p, struct cli
 	}
 }
 
-static const char *option_name_of(int key)
-{
-	for (size_t i = 0; i < OPTION_COUNT; i++) {
-		if (option_rows[i].key == key)
-			return option_rows[i].name;
-	}
-	return "?";
-}
-
 /* The protections table, as --version and --print-policy show it. */
-static void print_protections(const struct policy *p, FILE *out)
+static void print_protections(const struct policy *p, struct out *out)
 {
 	struct protection rows[MAX_PROTECTIONS];
 	size_t n = landlock_protections(p->fs.abi, p->fs.allow_net, rows, MAX_PROTECTIONS);
 
 	n += filter_protections(&p->sys, rows + n, MAX_PROTECTIONS - n);
-	fprintf(out, "protections on this kernel:\n");
+	out_printf(out, "protections on this kernel:\n");
 	for (size_t i = 0; i < n; i++)
-		fprintf(out, "  %-28s %-8s %s\n", rows[i].name, rows[i].active ? "active" : "NOT", rows[i].detail);
+		out_printf(out, "  %-28s %-8s %s\n", rows[i].name, rows[i].active ? "active" : "NOT", rows[i].detail);
+}
+
+/* --help, --version and --print-policy write here; finish_stdout() sends it. */
+static char stdout_buf[4096];
+static struct out std_out = { .fd = STDOUT_FILENO, .buf = stdout_buf, .size = sizeof stdout_buf };
+
+/* All of it written, or sandrun fails: a truncated policy or help must not look whole. */
+static void finish_stdout(void)
+{
+	if (!out_flush(&std_out)) {
+		errno = std_out.err;
+		die_sys("standard output");
+	}
 }
 
 static void print_version(void)
 {
 	struct policy defaults = { .fs.ruleset_fd = -1 };
 
-	printf("sandrun %s\n", SANDRUN_VERSION);
+	out_printf(&std_out, "sandrun %s\n", SANDRUN_VERSION);
 	defaults.fs.abi = landlock_probe();
-	printf("Landlock ABI %d\n", defaults.fs.abi);
-	print_protections(&defaults, stdout);
+	out_printf(&std_out, "Landlock ABI %d\n", defaults.fs.abi);
+	print_protections(&defaults, &std_out);
 }
 
-/* Returns the index of PROGRAM in argv. */
+/* The row of a long option: its exact name, or as getopt_long does, a prefix of exactly
+ * one name. NULL when no row or several match. */
+static const struct option_row *find_long(const char *name, size_t len)
+{
+	const struct option_row *found = NULL;
+	size_t matches = 0;
+
+	for (size_t i = 0; i < OPTION_COUNT; i++) {
+		if (strncmp(option_rows[i].name, name, len) != 0)
+			continue;
+		if (option_rows[i].name[len] == '\0')
+			return &option_rows[i];
+		found = &option_rows[i];
+		matches++;
+	}
+	return matches == 1 ? found : NULL;
+}
+
+static const struct option_row *find_short(char c)
+{
+	for (size_t i = 0; i < OPTION_COUNT; i++) {
+		if (option_rows[i].key < 256 && option_rows[i].key == (unsigned char)c)
+			return &option_rows[i];
+	}
+	return NULL;
+}
+
+/* --help and --version end sandrun here; every other option goes to handle_option. */
+static void take_option(const struct option_row *o, const char *arg, struct policy *p,
+			struct cli *cli)
+{
+	if (o->key == 'h' || o->key == 'V') {
+		if (o->key == 'h')
+			print_help(&std_out);
+		else
+			print_version();
+		finish_stdout();
+		exit(0);
+	}
+	handle_option(o->key, arg, p, cli);
+}
+
+/* --name, --name=VALUE or --name VALUE at argv[i]; returns how many entries it used. */
+static int parse_long(char **argv, int i, struct policy *p, struct cli *cli)
+{
+	const char *name = argv[i] + 2, *eq = strchr(name, '=');
+	const struct option_row *o = find_long(name, eq ? (size_t)(eq - name) : strlen(name));
+
+	if (!o)
+		die("unknown option %s (see --help)", argv[i]);
+	if (!o->arg && eq)
+		die("option --%s takes no value", o->name);
+	if (!o->arg || eq) {
+		take_option(o, eq ? eq + 1 : "", p, cli);
+		return 1;
+	}
+	if (!argv[i + 1])
+		die("option --%s needs a value", o->name);
+	take_option(o, argv[i + 1], p, cli);
+	return 2;
+}
+
+/* -h, bundled flags (-hV), a value attached (-c5, -W/dir) or next (-c 5). */
+static int parse_short(char **argv, int i, struct policy *p, struct cli *cli)
+{
+	for (const char *c = argv[i] + 1; *c; c++) {
+		const struct option_row *o = find_short(*c);
+
+		if (!o)
+			die("unknown option -%c (see --help)", *c);
+		if (!o->arg) {
+			take_option(o, "", p, cli);   /* a flag: handle_option ignores its value */
+			continue;
+		}
+		if (c[1] != '\0') {
+			take_option(o, c + 1, p, cli);
+			return 1;
+		}
+		if (!argv[i + 1])
+			die("option --%s needs a value", o->name);
+		take_option(o, argv[i + 1], p, cli);
+		return 2;
+	}
+	return 1;
+}
+
+/* Options end at the first argument that is not one (PROGRAM) or after "--": PROGRAM's
+ * arguments are its own. A value is taken whole, even when it starts with '-' (-t -1).
+ * Returns the index of PROGRAM in argv. */
 static int parse_options(int argc, char **argv, struct policy *p, struct cli *cli)
 {
-	struct option longs[OPTION_COUNT + 1];
-	char shorts[2 * OPTION_COUNT + 4];
-	int key;
+	int i = 1;
 
-	build_getopt_tables(longs, shorts, sizeof shorts);
-	opterr = 0;   /* sandrun prints its own one-line messages */
-	while ((key = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
-		if (key == 'h') {
-			print_help(stdout);
-			exit(0);
+	while (i < argc && argv[i][0] == '-' && argv[i][1] != '\0') {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
 		}
-		if (key == 'V') {
-			print_version();
-			exit(0);
-		}
-		/* A known flag given a value (--help=x): getopt reports it as '?' with its key. */
-		if (key == '?' && optopt && strncmp(argv[optind - 1], "--", 2) == 0)
-			die("option --%s takes no value", option_name_of(optopt));
-		if (key == '?' && optopt)
-			die("unknown option -%c (see --help)", optopt);
-		if (key == '?')
-			die("unknown option %s (see --help)", argv[optind - 1]);
-		if (key == ':' && optopt)
-			die("option --%s needs a value", option_name_of(optopt));
-		if (key == ':')
-			die("option %s needs a value", argv[optind - 1]);
-		handle_option(key, optarg, p, cli);
+		i += argv[i][1] == '-' ? parse_long(argv, i, p, cli) : parse_short(argv, i, p, cli);
 	}
-	if (!cli->print_policy && optind >= argc)
+	if (!cli->print_policy && i >= argc)
 		die("no PROGRAM given (see --help)");
-	if (!cli->print_policy && argv[optind][0] == '\0')
+	if (!cli->print_policy && argv[i][0] == '\0')
 		die("PROGRAM is an empty string");
-	return optind;
+	return i;
 }
 
 /* ---- the child's environment ---- */
@@ -707,16 +998,16 @@ static void decide(const struct policy *p, const struct outcome *o, struct verdi
 	v->exit_code = -1;
 	if (o->fatal_signal) {
 		*v = (struct verdict){ "signaled", -1, o->fatal_signal, 128 + o->fatal_signal, "" };
-		snprintf(v->message, sizeof v->message, "sandrun received %s; run killed",
+		out_format(v->message, sizeof v->message, "sandrun received %s; run killed",
 			 strsignal(o->fatal_signal));
 	} else if (o->child_stage == CHILD_SETUP_FAILED) {
 		*v = (struct verdict){ "setup-error", -1, 0, EXIT_SETUP, "" };
-		snprintf(v->message, sizeof v->message, "%s", o->child_msg);
+		out_format(v->message, sizeof v->message, "%s", o->child_msg);
 	} else if (o->child_stage == CHILD_EXEC_FAILED) {
 		bool missing = o->child_errno == ENOENT || o->child_errno == ENOTDIR;
 
 		*v = (struct verdict){ "exec-error", -1, 0, missing ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC, "" };
-		snprintf(v->message, sizeof v->message, "%s: %s", o->child_msg, strerror(o->child_errno));
+		out_format(v->message, sizeof v->message, "%s: %s", o->child_msg, strerror(o->child_errno));
 	} else if (o->timed_out) {
 		*v = (struct verdict){ "timeout", -1, SIGKILL, EXIT_LIMIT, "wall-clock time limit expired" };
 	} else if (hit_cpu_limit(p, o)) {
@@ -731,7 +1022,7 @@ static void decide(const struct policy *p, const struct outcome *o, struct verdi
 		*v = (struct verdict){ "exited", WEXITSTATUS(ws), 0, WEXITSTATUS(ws), "" };
 	} else {
 		*v = (struct verdict){ "signaled", -1, WTERMSIG(ws), 128 + WTERMSIG(ws), "" };
-		snprintf(v->message, sizeof v->message, "killed by %s", strsignal(WTERMSIG(ws)));
+		out_format(v->message, sizeof v->message, "killed by %s", strsignal(WTERMSIG(ws)));
 	}
 }
 
@@ -763,42 +1054,42 @@ static size_t utf8_length(const unsigned char *s)
 	return len;
 }
 
-void runner_json_string(FILE *out, const char *s)
+void runner_json_string(struct out *out, const char *s)
 {
 	const unsigned char *c = (const unsigned char *)s;
 
-	fputc('"', out);
+	out_write(out, "\"", 1);
 	while (*c) {
 		size_t len = utf8_length(c);
 
 		if (len == 0) {
-			fputs("\\ufffd", out);
+			out_puts(out, "\\ufffd");
 			c++;
 		} else if (*c == '"' || *c == '\\') {
-			fprintf(out, "\\%c", *c++);
+			out_printf(out, "\\%c", *c++);
 		} else if (*c < 0x20 || *c == 0x7F) {
-			fprintf(out, "\\u%04x", *c++);
+			out_printf(out, "\\u%04x", *c++);
 		} else {
-			fwrite(c, 1, len, out);
+			out_write(out, (const char *)c, len);
 			c += len;
 		}
 	}
-	fputc('"', out);
+	out_write(out, "\"", 1);
 }
 
-static void json_limit(FILE *f, const char *name, uint64_t v, bool last)
+static void json_limit(struct out *f, const char *name, uint64_t v, bool last)
 {
 	if (v)
-		fprintf(f, "    \"%s\": %llu%s\n", name, (unsigned long long)v, last ? "" : ",");
+		out_printf(f, "    \"%s\": %llu%s\n", name, (unsigned long long)v, last ? "" : ",");
 	else
-		fprintf(f, "    \"%s\": null%s\n", name, last ? "" : ",");
+		out_printf(f, "    \"%s\": null%s\n", name, last ? "" : ",");
 }
 
-static void json_limits(FILE *f, const struct limits *lim)
+static void json_limits(struct out *f, const struct limits *lim)
 {
 	uint64_t mem = memory_limit_bytes(lim);
 
-	fprintf(f, "  \"limits\": {\n");
+	out_printf(f, "  \"limits\": {\n");
 	json_limit(f, "timeout_ms", lim->timeout_ms, false);
 	json_limit(f, "cpu_sec", lim->cpu_sec, false);
 	json_limit(f, "memory_bytes", lim->mem_bytes, false);
@@ -807,10 +1098,10 @@ static void json_limits(FILE *f, const struct limits *lim)
 	json_limit(f, "fsize_bytes", lim->fsize_bytes, false);
 	json_limit(f, "procs", lim->procs, false);
 	json_limit(f, "nofile", lim->nofile, true);
-	fprintf(f, "  },\n");
+	out_printf(f, "  },\n");
 }
 
-static void json_protections(FILE *f, const struct policy *p)
+static void json_protections(struct out *f, const struct policy *p)
 {
 	struct protection rows[MAX_PROTECTIONS];
 	size_t n = 0;
@@ -818,61 +1109,61 @@ static void json_protections(FILE *f, const struct policy *p)
 	if (p->fs.abi >= 3)
 		n = landlock_protections(p->fs.abi, p->fs.allow_net, rows, MAX_PROTECTIONS);
 	n += filter_protections(&p->sys, rows + n, MAX_PROTECTIONS - n);
-	fprintf(f, "  \"protections\": [");
+	out_printf(f, "  \"protections\": [");
 	for (size_t i = 0; i < n; i++) {
-		fprintf(f, "%s\n    { \"name\": ", i ? "," : "");
+		out_printf(f, "%s\n    { \"name\": ", i ? "," : "");
 		runner_json_string(f, rows[i].name);
-		fprintf(f, ", \"active\": %s, \"detail\": ", rows[i].active ? "true" : "false");
+		out_printf(f, ", \"active\": %s, \"detail\": ", rows[i].active ? "true" : "false");
 		runner_json_string(f, rows[i].detail);
-		fputs(" }", f);
+		out_puts(f, " }");
 	}
-	fprintf(f, "\n  ]\n");
+	out_printf(f, "\n  ]\n");
 }
 
 /* What the filter denied and sandrun answered: one entry per syscall, first seen first. */
-static void json_denied(FILE *f)
+static void json_denied(struct out *f)
 {
 	const struct denied_call *d;
 	size_t n = filter_denied(&d);
 
-	fprintf(f, "  \"denied_log\": ");
+	out_printf(f, "  \"denied_log\": ");
 	runner_json_string(f, filter_log_state());
-	fprintf(f, ",\n  \"denied\": [");
+	out_printf(f, ",\n  \"denied\": [");
 	for (size_t i = 0; i < n; i++) {
-		fprintf(f, "%s\n    { \"syscall\": ", i ? "," : "");
+		out_printf(f, "%s\n    { \"syscall\": ", i ? "," : "");
 		runner_json_string(f, d[i].syscall);
-		fprintf(f, ", \"count\": %llu, \"first_pid\": %d, \"args\": ",
+		out_printf(f, ", \"count\": %llu, \"first_pid\": %d, \"args\": ",
 			(unsigned long long)d[i].count, (int)d[i].first_pid);
 		if (d[i].args_decoded)
 			runner_json_string(f, d[i].args);
 		else
-			fputs("null", f);
-		fputs(" }", f);
+			out_puts(f, "null");
+		out_puts(f, " }");
 	}
-	fprintf(f, "%s],\n", n ? "\n  " : "");
+	out_printf(f, "%s],\n", n ? "\n  " : "");
 }
 
-static void json_report(FILE *f, const struct policy *p, const struct outcome *o,
+static void json_report(struct out *f, const struct policy *p, const struct outcome *o,
 			const struct verdict *v)
 {
-	fprintf(f, "{\n  \"status\": \"%s\",\n", v->status);
-	fprintf(f, v->exit_code >= 0 ? "  \"exit_code\": %d,\n" : "  \"exit_code\": null,\n", v->exit_code);
-	fprintf(f, v->signal ? "  \"signal\": %d,\n" : "  \"signal\": null,\n", v->signal);
-	fprintf(f, "  \"sandrun_exit\": %d,\n  \"message\": ", v->sandrun_exit);
+	out_printf(f, "{\n  \"status\": \"%s\",\n", v->status);
+	out_printf(f, v->exit_code >= 0 ? "  \"exit_code\": %d,\n" : "  \"exit_code\": null,\n", v->exit_code);
+	out_printf(f, v->signal ? "  \"signal\": %d,\n" : "  \"signal\": null,\n", v->signal);
+	out_printf(f, "  \"sandrun_exit\": %d,\n  \"message\": ", v->sandrun_exit);
 	runner_json_string(f, v->message);
-	fprintf(f, ",\n  \"program\": ");
+	out_printf(f, ",\n  \"program\": ");
 	runner_json_string(f, p->argv && p->argv[0] ? p->argv[0] : "");
-	fprintf(f, ",\n  \"wall_ms\": %llu,\n", (unsigned long long)o->wall_ms);
-	fprintf(f, "  \"cpu_user_ms\": %llu,\n  \"cpu_sys_ms\": %llu,\n",
+	out_printf(f, ",\n  \"wall_ms\": %llu,\n", (unsigned long long)o->wall_ms);
+	out_printf(f, "  \"cpu_user_ms\": %llu,\n  \"cpu_sys_ms\": %llu,\n",
 		(unsigned long long)o->usage.ru_utime.tv_sec * 1000u + (unsigned long long)o->usage.ru_utime.tv_usec / 1000u,
 		(unsigned long long)o->usage.ru_stime.tv_sec * 1000u + (unsigned long long)o->usage.ru_stime.tv_usec / 1000u);
-	fprintf(f, "  \"max_rss_kb\": %ld,\n", o->usage.ru_maxrss);
-	fprintf(f, p->fs.abi > 0 ? "  \"landlock_abi\": %d,\n" : "  \"landlock_abi\": null,\n", p->fs.abi);
-	fprintf(f, "  \"killed_group\": %s,\n", o->killed_group ? "true" : "false");
+	out_printf(f, "  \"max_rss_kb\": %ld,\n", o->usage.ru_maxrss);
+	out_printf(f, p->fs.abi > 0 ? "  \"landlock_abi\": %d,\n" : "  \"landlock_abi\": null,\n", p->fs.abi);
+	out_printf(f, "  \"killed_group\": %s,\n", o->killed_group ? "true" : "false");
 	json_denied(f);
 	json_limits(f, &p->lim);
 	json_protections(f, p);
-	fprintf(f, "}\n");
+	out_printf(f, "}\n");
 }
 
 /*
@@ -882,10 +1173,11 @@ static void json_report(FILE *f, const struct policy *p, const struct outcome *o
 static int create_report_temp(char *tmp, size_t size)
 {
 	for (unsigned attempt = 0; attempt < 100; attempt++) {
-		int n = snprintf(tmp, size, "%s.sandrun-%ld-%u", report_path, (long)getpid(), attempt);
+		size_t n = out_format(tmp, size, "%s.sandrun-%ld-%u", report_path, (long)getpid(),
+				      attempt);
 		int fd;
 
-		if (n < 0 || (size_t)n >= size) {
+		if (n >= size) {
 			errno = ENAMETOOLONG;
 			return -1;
 		}
@@ -899,26 +1191,32 @@ static int create_report_temp(char *tmp, size_t size)
 /* Temporary file beside the report, fsync, rename: a reader sees all or nothing. */
 static bool write_report(const struct policy *p, const struct outcome *o, const struct verdict *v)
 {
-	char tmp[PATH_MAX];
+	char tmp[PATH_MAX], buf[4096];
 	int fd = create_report_temp(tmp, sizeof tmp);
-	FILE *f;
+	struct out f = { .fd = fd, .buf = buf, .size = sizeof buf };
 	bool ok;
+	int err;
 
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		fprintf(stderr, "sandrun: --report %s: %s\n", report_path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0) {
+		out_warn("--report %s: %s", report_path, strerror(errno));
 		return false;
 	}
-	json_report(f, p, o, v);
-	ok = fflush(f) == 0 && fsync(fd) == 0;
-	ok = (fclose(f) == 0) && ok;
-	if (!ok || rename(tmp, report_path) != 0) {
-		fprintf(stderr, "sandrun: --report %s: %s\n", report_path, strerror(errno));
+	json_report(&f, p, o, v);
+	ok = out_flush(&f) && fsync(fd) == 0;
+	err = f.err ? f.err : errno;
+	if (close(fd) != 0 && ok) {
+		ok = false;
+		err = errno;
+	}
+	if (ok && rename(tmp, report_path) != 0) {
+		ok = false;
+		err = errno;
+	}
+	if (!ok) {
+		out_warn("--report %s: %s", report_path, strerror(err));
 		unlink(tmp);
-		return false;
 	}
-	return true;
+	return ok;
 }
 
 static void write_setup_error_report(void)
@@ -929,7 +1227,7 @@ static void write_setup_error_report(void)
 
 	if (!report_path)
 		return;
-	snprintf(v.message, sizeof v.message, "%s", last_error);
+	out_format(v.message, sizeof v.message, "%s", last_error);
 	(void)write_report(report_policy ? report_policy : &none, &o, &v);
 }
 
@@ -943,9 +1241,10 @@ static void check_report_dir(void)
 		return;
 	slash = strrchr(report_path, '/');
 	if (!slash)
-		snprintf(dir, sizeof dir, ".");
+		out_format(dir, sizeof dir, ".");
 	else
-		snprintf(dir, sizeof dir, "%.*s", (int)(slash - report_path) + (slash == report_path), report_path);
+		out_format(dir, sizeof dir, "%.*s", (int)(slash - report_path) + (slash == report_path),
+			   report_path);
 	if (access(dir, W_OK | X_OK) != 0) {
 		const char *saved = report_path;
 
@@ -1046,9 +1345,9 @@ static _Noreturn void exec_program(const struct policy *p)
 		path = clean_path + strlen("PATH=");
 	for (dir = path;; dir += strcspn(dir, ":") + 1) {
 		size_t len = strcspn(dir, ":");
-		int n = snprintf(full, sizeof full, "%.*s%s%s", (int)len, dir, len ? "/" : "", prog);
+		size_t n = out_format(full, sizeof full, "%.*s%s%s", (int)len, dir, len ? "/" : "", prog);
 
-		if (n > 0 && (size_t)n < sizeof full) {
+		if (n > 0 && n < sizeof full) {
 			execve(full, p->argv, p->envp);
 			if (errno == EACCES)
 				denied = true;    /* remembered; a later directory may still have it */
@@ -1093,7 +1392,7 @@ static void print_verdict(const struct verdict *v, const struct outcome *o)
 				    (strcmp(v->status, "signaled") == 0 && !o->fatal_signal);
 
 	if (!program_ended_itself && v->message[0])
-		fprintf(stderr, "sandrun: %s\n", v->message);
+		out_warn("%s", v->message);
 }
 
 int main(int argc, char **argv)
@@ -1117,9 +1416,10 @@ int main(int argc, char **argv)
 		p.fs.keep_rules = true;
 		landlock_prepare(&p.fs);
 		filter_prepare(&p.sys);
-		landlock_print(&p.fs, stdout);
-		filter_print(&p.sys, stdout);
-		print_protections(&p, stdout);
+		landlock_print(&p.fs, &std_out);
+		filter_print(&p.sys, &std_out);
+		print_protections(&p, &std_out);
+		finish_stdout();
 		return 0;
 	}
 	check_report_dir();

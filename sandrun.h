@@ -6,10 +6,10 @@
 #ifndef SANDRUN_H
 #define SANDRUN_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 
@@ -91,15 +91,37 @@ _Noreturn void die_sys(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 _Noreturn void child_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void child_fail_sys(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* ---- runner.c: output without stdio (musl's stdio and printf are ~20 KB of sandrun-static) ---- */
+/* A buffered writer to a descriptor, or with fd -1 a string in buf that is cut at size - 1
+ * bytes and kept NUL-terminated, never overflowed. After a failed write, err holds its
+ * errno and later output is dropped. Formats take the conversions d u x o c s with the
+ * flags - and 0, a width, a precision (.N or .*) for s, and the lengths l, ll and z. */
+struct out {
+	int fd;                       /* -1: a string, as snprintf writes one */
+	int err;                      /* errno of the first failed write, 0 = none */
+	char *buf;
+	size_t size;
+	size_t len;                   /* bytes held; for a string, the length the whole text needs */
+};
+void out_write(struct out *o, const char *s, size_t n);
+void out_puts(struct out *o, const char *s);
+void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void out_vprintf(struct out *o, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+bool out_flush(struct out *o);   /* writes what is held; false (err set) if any write failed */
+/* Like snprintf: the length the whole text needs; buf holds at most size - 1 bytes of it. */
+size_t out_format(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* "sandrun: <text>" and a newline on stderr, in one write when under 1 KB. */
+void out_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Writes s as a JSON string literal: escapes quotes, backslashes and control bytes, and
  * replaces bytes that are not valid UTF-8 with U+FFFD, so any input gives valid JSON. */
-void runner_json_string(FILE *out, const char *s);
+void runner_json_string(struct out *out, const char *s);
 
 /* ---- landlock.c: filesystem confinement ---- */
 int landlock_probe(void);                        /* running ABI, capped; dies below 3 */
 void landlock_prepare(struct fs_policy *fs);     /* parent: resolve paths, build ruleset */
 void landlock_apply(struct fs_policy *fs);       /* child: restrict_self, close the fd */
-void landlock_print(const struct fs_policy *fs, FILE *out);   /* --print-policy part */
+void landlock_print(const struct fs_policy *fs, struct out *out);   /* --print-policy part */
 /* Fills out[] (at most max rows) with what Landlock really enforces at this ABI. */
 size_t landlock_protections(int abi, bool allow_net, struct protection *out, size_t max);
 
@@ -109,7 +131,7 @@ void filter_prepare(const struct sys_policy *sys);   /* parent: build the BPF, d
  * listener holds the chain (nested): then the same rules answer alone, unlogged. */
 int filter_install_logged(void);
 void filter_install(void);                       /* every row answers alone, nothing logged */
-void filter_print(const struct sys_policy *sys, FILE *out);   /* --print-policy part */
+void filter_print(const struct sys_policy *sys, struct out *out);   /* --print-policy part */
 size_t filter_protections(const struct sys_policy *sys, struct protection *out, size_t max);
 /* sandrun's side of the log of denied calls (seccomp user notification). */
 struct denied_call {

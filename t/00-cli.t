@@ -18,6 +18,11 @@ done
 check "--help documents exit status 124-127" grep -q "125 sandrun could not" "$TMPOUT"
 expect_exit "--version exits 0" 0 "$SANDRUN" --version
 check "--version names the Landlock ABI" grep -q "^Landlock ABI [0-9]" "$TMPOUT"
+# Output that could not be written whole is not a success: 125 and one line naming why.
+for opt in --help --version; do
+	expect_exit "$opt to a full device: exit 125" 125 sh -c '"$1" "$2" >/dev/full' sh "$SANDRUN" "$opt"
+	check "$opt to a full device: one line on stderr" one_line "$TMPERR"
+done
 
 fx=$(fixture)
 canary=$fx/ran
