@@ -74,7 +74,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nwant = reference(base, cli.clean_env, &cli.env, want);
 	for (size_t i = 0; i <= nwant; i++)
 		FUZZ_ASSERT(env[i] == want[i], input);   /* the same entries, NULL at the end */
-	free(env);
+	/* Nothing to change: build_env hands back the environment itself, no copy. */
+	FUZZ_ASSERT((env == base) == (!cli.clean_env && cli.env.count == 0), input);
+	if (env != base)
+		free(env);
 	free(text);
 	free(input);
 	return 0;
