@@ -78,7 +78,7 @@ expect_exit "no_new_privs status line" 0 sr -- /bin/grep NoNewPrivs /proc/self/s
 check "no_new_privs is always set" grep -q "NoNewPrivs:.1" "$TMPOUT"
 
 if is_root; then
-	expect_exit "--user run" 0 sr -- /usr/bin/id
+	expect_exit "--user run" 0 "$SANDRUN" -u 65534:65534 -- /usr/bin/id
 	is "--user drops uid, gid and groups" "$(cat "$TMPOUT")" \
 		"uid=65534(nobody) gid=65534(nogroup) groups=65534(nogroup)"
 	expect_exit "--user: status line" 0 "$SANDRUN" -u 65534:65534 -- /bin/grep -E '^(Uid|Gid|Groups|CapEff|NoNewPrivs):' /proc/self/status
