@@ -15,10 +15,22 @@
  *   back to clone), kernel and system administration, the io_uring, BPF, perf and
  *   userfaultfd interfaces, keyrings, tracing other processes, personality changes,
  *   prlimit64 on another process, leaving the process group (setsid, setpgid),
- *   kill/tgkill of pid -1, terminal input injection (TIOCSTI, TIOCLINUX), socket() of
- *   every family (AF_UNIX with --allow-unix, all with --allow-net), socketpair() other
- *   than AF_UNIX; without --allow-metadata the chmod, chown, xattr, inode-flag and
- *   timestamp calls; with --procs 1, fork, vfork and clone without CLONE_THREAD (EAGAIN).
+ *   changing the death signal (prctl PR_SET_PDEATHSIG), kill/tgkill of pid -1, terminal
+ *   input injection (TIOCSTI, TIOCLINUX) and terminal state that outlives the run
+ *   (TIOCSETD, TIOCEXCL, TIOCCONS, TCXONC, TIOCSCTTY, TIOCVHANGUP), socket() of every
+ *   family (AF_UNIX with --allow-unix, all with --allow-net), socketpair() other than
+ *   AF_UNIX, and of a datagram type without --allow-unix/--allow-net; without --allow-ipc
+ *   System V IPC and POSIX message queues; without --allow-metadata the chmod, chown,
+ *   xattr, inode-flag and timestamp calls and setuid/setgid bits in a creation mode
+ *   (open, openat, creat, mkdir, mknod; openat2 ENOSYS); with --procs 1, fork, vfork and
+ *   clone without CLONE_THREAD (EAGAIN).
+ * - sandrun itself cannot be starved or stopped by its program: the scheduler calls
+ *   (sched_set*, setpriority, ioprio_set) on sandrun's pid or process group, or on the
+ *   whole uid, are denied; below Landlock ABI 6 (no signal scope) so is every way to
+ *   signal sandrun (kill of its pid or group, tkill, tgkill, rt_(tg)sigqueueinfo,
+ *   pidfd_open of its pid, pidfd_send_signal, F_SETOWN, F_SETOWN_EX, FIOSETOWN, SIOCSPGRP).
+ *   Its pid and group id are read when the filter is built, in sandrun before fork
+ *   (enum value_src), and printed by --print-policy as numbers.
  * - Every other call is allowed on its arch and number alone, never on an argument, so
  *   the kernel's per-filter action cache (5.11+) answers it without running the program.
  * - Argument tests compare the width the kernel reads. Every tested argument is an int or
@@ -39,9 +51,12 @@
  * - bound processes beyond --procs 1 (RLIMIT_NPROC, runner.c), nor time (pgroup.c).
  * - filter anything the kernel exempts from seccomp by design (uretprobe, uprobe), nor
  *   numbers below LAST_KNOWN_NR that this kernel leaves unassigned and a later one might
- *   assign (the kernel answers ENOSYS for them today); nor signals to, scheduling of, or
- *   System V IPC objects of other processes of the same uid, except kill(-1) (Landlock's
- *   signal scope, ABI 6, landlock.c).
+ *   assign (the kernel answers ENOSYS for them today); nor the scheduling of other
+ *   processes of the same uid outside the run (sandrun's own excepted), nor, below
+ *   Landlock ABI 6, signals to them, except kill(-1) (Landlock's signal scope, ABI 6,
+ *   landlock.c); with --allow-ipc, the System V IPC objects and queues of that uid.
+ * - stop a nested run (sandrun inside sandrun, sharing the outer run's group) from
+ *   kill(0) or setpriority(PRIO_PGRP, 0) on the group the inner sandrun is part of.
  * - stop a program that changes modes or times with --allow-metadata given (see README).
  * - log what it does not notify: Landlock denials (landlock.c; the program sees EACCES,
  *   sandrun sees nothing), the ENOSYS and --procs 1 rows, the arch/x32 kills (the exit
@@ -55,6 +70,7 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/fs.h>
+#include <linux/ioprio.h>
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <sched.h>
@@ -66,6 +82,7 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -149,6 +166,20 @@ enum cond_op {
 			       .value2 = (uint32_t)(w), .text = #v ", " #w, .arg = i
 #define ARG_ANY_BIT32(i, v)    .op = ANY_BIT32, .value = (uint32_t)(v), .text = #v, .arg = i
 #define ARG_NO_BIT32(i, v)     .op = NO_BIT32, .value = (uint32_t)(v), .text = #v, .arg = i
+/* A value read when the filter is built (build_program, in sandrun before fork), named by
+ * one of enum value_src: the row compares the argument with sandrun's own pid or group. */
+#define ARG_EQ32_AT_BUILD(i, src_) .op = EQ32, .src = src_, .text = #src_, .arg = i
+
+/* Where a row's compared value comes from. sandrun's pid and process group id are known
+ * in the parent that builds the filter and do not change during the run; no process of
+ * the run can have either as its pid (the kernel does not reuse a pid while it names a
+ * live process or process group), so a row on them denies nothing of the run itself. */
+enum value_src {
+	VALUE_CONST,            /* .value as written in the table */
+	SUPERVISOR_PID,         /* getpid() of sandrun */
+	SUPERVISOR_PGID,        /* getpgrp() of sandrun (the caller's job, not the run's group) */
+	SUPERVISOR_PGID_NEG,    /* -getpgrp(): kill()'s and F_SETOWN's "this process group" */
+};
 
 /* Which policies a row is part of. */
 enum when {
@@ -158,22 +189,25 @@ enum when {
 	NO_NET,        /* without --allow-net */
 	NO_METADATA,   /* without --allow-metadata */
 	NO_NEW_PROCS,  /* --procs 1 */
+	NO_SIGNAL_SCOPE, /* Landlock below ABI 6: no signal scope stops signals to sandrun */
+	NO_IPC,        /* without --allow-ipc */
 };
 
 static const char *const when_names[] = {
 	[ALWAYS] = "always", [NO_SOCKETS] = "no --allow-unix/--allow-net",
 	[UNIX_ONLY] = "--allow-unix", [NO_NET] = "no --allow-net",
 	[NO_METADATA] = "no --allow-metadata", [NO_NEW_PROCS] = "--procs 1",
+	[NO_SIGNAL_SCOPE] = "Landlock ABI < 6", [NO_IPC] = "no --allow-ipc",
 };
 
 enum group { NAMESPACES, KERNEL, TRACING, KEYRING, IDENTITY, PGROUP, SIGNALS, TERMINAL,
-	     NETWORK, METADATA, PROCS };
+	     NETWORK, METADATA, PROCS, SCHEDULING, IPC };
 
 static const char *const group_names[] = {
 	[NAMESPACES] = "namespaces", [KERNEL] = "kernel", [TRACING] = "tracing",
 	[KEYRING] = "keyring", [IDENTITY] = "personality", [PGROUP] = "pgroup",
 	[SIGNALS] = "signals", [TERMINAL] = "terminal", [NETWORK] = "network",
-	[METADATA] = "metadata", [PROCS] = "procs",
+	[METADATA] = "metadata", [PROCS] = "procs", [SCHEDULING] = "scheduling", [IPC] = "ipc",
 };
 
 /*
@@ -195,7 +229,7 @@ static const char *const group_names[] = {
 static const bool group_logged[] = {
 	[NAMESPACES] = true, [KERNEL] = true, [TRACING] = true, [KEYRING] = true,
 	[IDENTITY] = true, [PGROUP] = true, [SIGNALS] = true, [TERMINAL] = true,
-	[NETWORK] = true, [METADATA] = true, [PROCS] = false,
+	[NETWORK] = true, [METADATA] = true, [PROCS] = false, [SCHEDULING] = true, [IPC] = true,
 };
 
 /*
@@ -214,6 +248,7 @@ struct rule {
 	uint32_t value;        /* compared with the argument's low 32 bits */
 	const char *name;
 	unsigned char err;     /* returned as -1/errno; the call does not run */
+	unsigned char src;     /* enum value_src: VALUE_CONST, or a value read at build */
 	uint16_t nr;
 	uint32_t value2;       /* NOT_EITHER32's second value */
 	const char *text;      /* the values as written in the table, for --print-policy */
@@ -317,18 +352,119 @@ static const struct rule rules[] = {
 	{ PGROUP, SYS(setsid),  EPERM, NO_TEST, ALWAYS },
 	{ PGROUP, SYS(setpgid), EPERM, NO_TEST, ALWAYS },
 
+	/* The death signal sandrun set (SIGKILL when sandrun dies) is the process's own to
+	 * clear or change (prctl(2)); the option is an int. Reading it (PR_GET_PDEATHSIG)
+	 * stays allowed. sandrun sets it in the child before this filter is installed. */
+	{ PGROUP, SYS(prctl),   EPERM, ARG_EQ32(0, PR_SET_PDEATHSIG), ALWAYS },
+
 	/* pid -1 signals every process the uid may signal, outside the run too (pid_t). */
 	{ SIGNALS, SYS(kill),   EPERM, ARG_EQ32(0, PID_ALL), ALWAYS },
 	{ SIGNALS, SYS(tgkill), EPERM, ARG_EQ32(0, PID_ALL), ALWAYS },
+	/*
+	 * Signals to sandrun itself where Landlock has no signal scope (ABI < 6), so that a
+	 * same-uid program can neither stop nor kill its supervisor. Every pid is a pid_t
+	 * (int); the value is sandrun's, read when the filter is built. kill's negative pid
+	 * names a group: -pgid reaches sandrun's; -pid names a group only when sandrun leads
+	 * it, and then pid == pgid. tgkill, rt_tgsigqueueinfo: the kernel signals the thread
+	 * only if it belongs to the tgid in arg0, so arg0 alone decides (sandrun has one
+	 * thread, whose tid is its pid, which covers tkill). A pidfd cannot be told apart by
+	 * its number, and a /proc/<pid> directory descriptor is one too: pidfd_send_signal is
+	 * denied whole. F_SETOWN's owner (arg2) would need a second argument test, so both
+	 * F_SETOWN and F_SETOWN_EX (owner behind a pointer) are denied whole, and the
+	 * ioctls that set an owner (FIOSETOWN, SIOCSPGRP, pointers) too: with the owner
+	 * unset, F_SETSIG and O_ASYNC signal nobody.
+	 */
+	{ SIGNALS, SYS(kill),              EPERM, ARG_EQ32_AT_BUILD(0, SUPERVISOR_PID), NO_SIGNAL_SCOPE },
+	{ SIGNALS, SYS(kill),              EPERM, ARG_EQ32_AT_BUILD(0, SUPERVISOR_PGID_NEG), NO_SIGNAL_SCOPE },
+	{ SIGNALS, SYS(tkill),             EPERM, ARG_EQ32_AT_BUILD(0, SUPERVISOR_PID), NO_SIGNAL_SCOPE },
+	{ SIGNALS, SYS(tgkill),            EPERM, ARG_EQ32_AT_BUILD(0, SUPERVISOR_PID), NO_SIGNAL_SCOPE },
+	{ SIGNALS, SYS(rt_sigqueueinfo),   EPERM, ARG_EQ32_AT_BUILD(0, SUPERVISOR_PID), NO_SIGNAL_SCOPE },
+	{ SIGNALS, SYS(rt_tgsigqueueinfo), EPERM, ARG_EQ32_AT_BUILD(0, SUPERVISOR_PID), NO_SIGNAL_SCOPE },
+	{ SIGNALS, SYS(pidfd_open),        EPERM, ARG_EQ32_AT_BUILD(0, SUPERVISOR_PID), NO_SIGNAL_SCOPE },
+	{ SIGNALS, SYS(pidfd_send_signal), EPERM, NO_TEST, NO_SIGNAL_SCOPE },
+	{ SIGNALS, SYS(fcntl),             EPERM, ARG_EQ32(1, F_SETOWN), NO_SIGNAL_SCOPE },
+	{ SIGNALS, SYS(fcntl),             EPERM, ARG_EQ32(1, F_SETOWN_EX), NO_SIGNAL_SCOPE },
+	{ SIGNALS, SYS(ioctl),             EPERM, ARG_EQ32(1, FIOSETOWN), NO_SIGNAL_SCOPE },
+	{ SIGNALS, SYS(ioctl),             EPERM, ARG_EQ32(1, SIOCSPGRP), NO_SIGNAL_SCOPE },
 
-	/* Typing into the terminal the run shares with its caller (cmd is unsigned int). */
+	/*
+	 * Scheduling of sandrun: lowering another process's priority needs no capability
+	 * between processes of one uid, and Landlock has no scope for it, so a program could
+	 * starve its supervisor past the deadline. Every pid and "who" is an int; sandrun's
+	 * pid and group are read at build. One argument per row suffices: for setpriority
+	 * and ioprio_set a "who" equal to sandrun's pid or pgid is denied whatever "which"
+	 * says (no process of the run has either as its pid or group, so nothing of the run
+	 * is lost), and the uid-wide "which" (PRIO_USER, IOPRIO_WHO_USER, which would lower
+	 * sandrun too) is denied whatever "who" says. prlimit64, migrate_pages and
+	 * move_pages are denied for every pid but 0 below (tracing).
+	 */
+	{ SCHEDULING, SYS(sched_setscheduler), EPERM, ARG_EQ32_AT_BUILD(0, SUPERVISOR_PID), ALWAYS },
+	{ SCHEDULING, SYS(sched_setparam),     EPERM, ARG_EQ32_AT_BUILD(0, SUPERVISOR_PID), ALWAYS },
+	{ SCHEDULING, SYS(sched_setattr),      EPERM, ARG_EQ32_AT_BUILD(0, SUPERVISOR_PID), ALWAYS },
+	{ SCHEDULING, SYS(sched_setaffinity),  EPERM, ARG_EQ32_AT_BUILD(0, SUPERVISOR_PID), ALWAYS },
+	{ SCHEDULING, SYS(setpriority),        EPERM, ARG_EQ32(0, PRIO_USER), ALWAYS },
+	{ SCHEDULING, SYS(setpriority),        EPERM, ARG_EQ32_AT_BUILD(1, SUPERVISOR_PID), ALWAYS },
+	{ SCHEDULING, SYS(setpriority),        EPERM, ARG_EQ32_AT_BUILD(1, SUPERVISOR_PGID), ALWAYS },
+	{ SCHEDULING, SYS(ioprio_set),         EPERM, ARG_EQ32(0, IOPRIO_WHO_USER), ALWAYS },
+	{ SCHEDULING, SYS(ioprio_set),         EPERM, ARG_EQ32_AT_BUILD(1, SUPERVISOR_PID), ALWAYS },
+	{ SCHEDULING, SYS(ioprio_set),         EPERM, ARG_EQ32_AT_BUILD(1, SUPERVISOR_PGID), ALWAYS },
+
+	/* Terminal state beyond the run (cmd is unsigned int; the kernel compares 32 bits):
+	 * typing into the terminal the run shares with its caller (TIOCSTI, TIOCLINUX); a
+	 * line discipline (TIOCSETD: N_NULL swallows all output), exclusive mode (TIOCEXCL:
+	 * every later open fails EBUSY), the console redirect (TIOCCONS), flow control
+	 * (TCXONC: TCOOFF blocks every writer, sandrun included), taking the terminal as
+	 * controlling terminal (TIOCSCTTY) and hanging it up (TIOCVHANGUP). Reading ioctls
+	 * (TCGETS, TIOCGWINSZ, TIOCGPGRP) stay allowed, and so do TCSETS* and TIOCSWINSZ:
+	 * raw mode and a window size are the program's while it runs; sandrun restores the
+	 * termios and window size it found when it exits (pgroup.c). */
 	{ TERMINAL, SYS(ioctl), EPERM, ARG_EQ32(1, TIOCSTI), ALWAYS },
 	{ TERMINAL, SYS(ioctl), EPERM, ARG_EQ32(1, TIOCLINUX), ALWAYS },
+	{ TERMINAL, SYS(ioctl), EPERM, ARG_EQ32(1, TIOCSETD), ALWAYS },
+	{ TERMINAL, SYS(ioctl), EPERM, ARG_EQ32(1, TIOCEXCL), ALWAYS },
+	{ TERMINAL, SYS(ioctl), EPERM, ARG_EQ32(1, TIOCCONS), ALWAYS },
+	{ TERMINAL, SYS(ioctl), EPERM, ARG_EQ32(1, TCXONC), ALWAYS },
+	{ TERMINAL, SYS(ioctl), EPERM, ARG_EQ32(1, TIOCSCTTY), ALWAYS },
+	{ TERMINAL, SYS(ioctl), EPERM, ARG_EQ32(1, TIOCVHANGUP), ALWAYS },
 
 	/* Sockets: the family is an int. socketpair() can reach nobody outside. */
 	{ NETWORK, SYS(socket),     EPERM, NO_TEST, NO_SOCKETS },
 	{ NETWORK, SYS(socket),     EPERM, ARG_NE32(0, AF_UNIX), UNIX_ONLY },
 	{ NETWORK, SYS(socketpair), EPERM, ARG_NE32(0, AF_UNIX), NO_NET },
+	/*
+	 * A datagram end of a socketpair is connected to its peer, yet sendto() with an
+	 * address, or a new connect(), reaches any datagram socket outside; stream and
+	 * seqpacket ends cannot. The type is an int whose low nibble is the kind (the kernel
+	 * masks SOCK_TYPE_MASK, 0xf, and refuses any other bit but SOCK_NONBLOCK 04000 and
+	 * SOCK_CLOEXEC 02000000, neither of which touches bit 1). Bit 1 (SOCK_DGRAM, 2) is
+	 * set in DGRAM 2, RAW 3 (AF_UNIX makes it a datagram socket), DCCP 6 and PACKET 10
+	 * (refused by AF_UNIX anyway) and clear in STREAM 1, RDM 4 and SEQPACKET 5. With
+	 * --allow-unix, socket(AF_UNIX, SOCK_DGRAM) is allowed anyway.
+	 */
+	{ NETWORK, SYS(socketpair), EPERM, ARG_ANY_BIT32(1, SOCK_DGRAM), NO_SOCKETS },
+
+	/*
+	 * System V IPC and POSIX message queues: their objects outlive the run (until removed
+	 * or reboot), shared memory is not counted in RLIMIT_AS until attached, and a queue
+	 * opened by name is not subject to Landlock. Without --allow-ipc nothing is created
+	 * or looked up by key or name; the calls that take an id (shmat, msgsnd, semop, ...)
+	 * could then only reach other processes' objects and are denied too.
+	 */
+	{ IPC, SYS(shmget),     EPERM, NO_TEST, NO_IPC },
+	{ IPC, SYS(shmat),      EPERM, NO_TEST, NO_IPC },
+	{ IPC, SYS(shmctl),     EPERM, NO_TEST, NO_IPC },
+	{ IPC, SYS(msgget),     EPERM, NO_TEST, NO_IPC },
+	{ IPC, SYS(msgsnd),     EPERM, NO_TEST, NO_IPC },
+	{ IPC, SYS(msgrcv),     EPERM, NO_TEST, NO_IPC },
+	{ IPC, SYS(msgctl),     EPERM, NO_TEST, NO_IPC },
+	{ IPC, SYS(semget),     EPERM, NO_TEST, NO_IPC },
+#ifdef __NR_semop
+	{ IPC, SYS(semop),      EPERM, NO_TEST, NO_IPC },
+#endif
+	{ IPC, SYS(semtimedop), EPERM, NO_TEST, NO_IPC },
+	{ IPC, SYS(semctl),     EPERM, NO_TEST, NO_IPC },
+	{ IPC, SYS(mq_open),    EPERM, NO_TEST, NO_IPC },
+	{ IPC, SYS(mq_unlink),  EPERM, NO_TEST, NO_IPC },
 
 	/* Metadata: Landlock has no right for modes, owners, xattrs, inode flags or times, so
 	 * without these rows a program could change them on any file its uid owns, or
@@ -370,6 +506,31 @@ static const struct rule rules[] = {
 	{ METADATA, SYS(futimesat),     EPERM, NO_TEST, NO_METADATA },
 #endif
 	{ METADATA, SYS(utimensat),     EPERM, NO_TEST, NO_METADATA },
+	/*
+	 * Setuid and setgid bits at creation: chmod is denied, but a mode given to open,
+	 * mkdir or mknod with umask(0) would set them. The mode is a umode_t (16 bits) the
+	 * kernel takes from the register's low half; the rest of the mode is the program's.
+	 * open and openat without O_CREAT/O_TMPFILE ignore the mode, and glibc and musl pass
+	 * 0 there, so ordinary opens never match. openat2's mode sits in a struct behind a
+	 * pointer: ENOSYS, and libc's open() never uses openat2. These are the only rows
+	 * on open/openat, hot calls: allowed ones run one load and one jset more.
+	 */
+#ifdef __NR_open
+	{ METADATA, SYS(open),          EPERM, ARG_ANY_BIT32(2, S_ISUID | S_ISGID), NO_METADATA },
+#endif
+	{ METADATA, SYS(openat),        EPERM, ARG_ANY_BIT32(3, S_ISUID | S_ISGID), NO_METADATA },
+	{ METADATA, SYS(openat2),       ENOSYS, NO_TEST, NO_METADATA },
+#ifdef __NR_creat
+	{ METADATA, SYS(creat),         EPERM, ARG_ANY_BIT32(1, S_ISUID | S_ISGID), NO_METADATA },
+#endif
+#ifdef __NR_mkdir
+	{ METADATA, SYS(mkdir),         EPERM, ARG_ANY_BIT32(1, S_ISUID | S_ISGID), NO_METADATA },
+#endif
+	{ METADATA, SYS(mkdirat),       EPERM, ARG_ANY_BIT32(2, S_ISUID | S_ISGID), NO_METADATA },
+#ifdef __NR_mknod
+	{ METADATA, SYS(mknod),         EPERM, ARG_ANY_BIT32(1, S_ISUID | S_ISGID), NO_METADATA },
+#endif
+	{ METADATA, SYS(mknodat),       EPERM, ARG_ANY_BIT32(2, S_ISUID | S_ISGID), NO_METADATA },
 
 	/* --procs 1: no new process, threads still work. EAGAIN is fork's own "too many
 	 * processes" answer. clone reads its flags as 32 bits. */
@@ -397,8 +558,27 @@ static bool rule_active(const struct rule *r, const struct sys_policy *sys)
 	case NO_NET:       return !sys->allow_net;
 	case NO_METADATA:  return !sys->allow_metadata;
 	case NO_NEW_PROCS: return sys->no_new_procs;
+	case NO_SIGNAL_SCOPE: return !sys->signal_scoped;
+	case NO_IPC:       return !sys->allow_ipc;
 	}
 	return true;   /* unreachable; an unknown row stays in force */
+}
+
+/* sandrun's pid and process group id, read by build_program (in sandrun, before fork);
+ * the program, the log's matching_row and --print-policy all compare with these. */
+static pid_t supervisor_pid, supervisor_pgid;
+
+/* The value a row compares with: its constant, or what build_program read. As the kernel's
+ * int sees it: -pgid is its two's complement low word. */
+static uint32_t row_value(const struct rule *r)
+{
+	switch ((enum value_src)r->src) {
+	case VALUE_CONST:         return r->value;
+	case SUPERVISOR_PID:      return (uint32_t)supervisor_pid;
+	case SUPERVISOR_PGID:     return (uint32_t)supervisor_pgid;
+	case SUPERVISOR_PGID_NEG: return (uint32_t)-supervisor_pgid;
+	}
+	return r->value;
 }
 
 /* ---- the program and its one emitter ---- */
@@ -585,12 +765,12 @@ static void plan_segments(struct plan *pl, const struct sys_policy *sys)
 static size_t emit_test(struct program *p, const struct rule *c, size_t ret, size_t next)
 {
 	switch ((enum cond_op)c->op) {
-	case EQ32:      return emit_jump(p, BPF_JEQ, c->value, ret, next);
-	case NE32:      return emit_jump(p, BPF_JEQ, c->value, next, ret);
-	case ANY_BIT32: return emit_jump(p, BPF_JSET, c->value, ret, next);
-	case NO_BIT32:  return emit_jump(p, BPF_JSET, c->value, next, ret);
+	case EQ32:      return emit_jump(p, BPF_JEQ, row_value(c), ret, next);
+	case NE32:      return emit_jump(p, BPF_JEQ, row_value(c), next, ret);
+	case ANY_BIT32: return emit_jump(p, BPF_JSET, row_value(c), ret, next);
+	case NO_BIT32:  return emit_jump(p, BPF_JSET, row_value(c), next, ret);
 	case NOT_EITHER32:
-		return emit_jump(p, BPF_JEQ, c->value, next,
+		return emit_jump(p, BPF_JEQ, row_value(c), next,
 				 emit_jump(p, BPF_JEQ, c->value2, next, ret));
 	case ANY_ARGS:
 		break;
@@ -667,6 +847,8 @@ static void build_program(struct program *p, struct plan *pl, const struct sys_p
 	p->len = 0;
 	p->ret_count = 0;
 	p->notify = notify;
+	supervisor_pid = getpid();     /* sandrun itself: this runs before fork only */
+	supervisor_pgid = getpgrp();
 	plan_segments(pl, sys);
 	search = emit_search(p, pl, 0, pl->seg_count - 1);
 #ifdef X32_SYSCALL_BIT
@@ -821,11 +1003,11 @@ static bool cond_holds(const struct rule *c, const struct seccomp_data *d)
 
 	switch ((enum cond_op)c->op) {
 	case ANY_ARGS:     return true;
-	case EQ32:         return v == c->value;
-	case NE32:         return v != c->value;
-	case NOT_EITHER32: return v != c->value && v != c->value2;
-	case ANY_BIT32:    return (v & c->value) != 0;
-	case NO_BIT32:     return (v & c->value) == 0;
+	case EQ32:         return v == row_value(c);
+	case NE32:         return v != row_value(c);
+	case NOT_EITHER32: return v != row_value(c) && v != c->value2;
+	case ANY_BIT32:    return (v & row_value(c)) != 0;
+	case NO_BIT32:     return (v & row_value(c)) == 0;
 	}
 	return true;
 }
@@ -883,7 +1065,8 @@ static const struct name namespace_flags[] = {
 	NAMED(CLONE_NEWUSER), NAMED(CLONE_NEWPID), NAMED(CLONE_NEWNET),
 };
 static const struct name ioctl_commands[] = {
-	NAMED(TIOCSTI), NAMED(TIOCLINUX), NAMED(FS_IOC_SETFLAGS), NAMED(FS_IOC32_SETFLAGS),
+	NAMED(TIOCSTI), NAMED(TIOCLINUX), NAMED(TIOCSETD), NAMED(TIOCEXCL), NAMED(TIOCCONS),
+	NAMED(TCXONC), NAMED(TIOCSCTTY), NAMED(TIOCVHANGUP), NAMED(FIOSETOWN), NAMED(SIOCSPGRP), NAMED(FS_IOC_SETFLAGS), NAMED(FS_IOC32_SETFLAGS),
 	NAMED(FS_IOC_FSSETXATTR),
 };
 static const struct name signals[] = {
@@ -925,6 +1108,27 @@ static const struct decoder {
 	{ __NR_ioctl,             { A_INT, A_IOCTL } },
 	{ __NR_kill,              { A_INT, A_SIGNAL } },
 	{ __NR_tgkill,            { A_INT, A_INT, A_SIGNAL } },
+	{ __NR_tkill,             { A_INT, A_SIGNAL } },
+	{ __NR_rt_sigqueueinfo,   { A_INT, A_SIGNAL } },
+	{ __NR_pidfd_open,        { A_INT } },
+	{ __NR_fcntl,             { A_INT, A_INT, A_INT } },
+	{ __NR_prctl,             { A_INT, A_INT } },
+	{ __NR_sched_setscheduler, { A_INT, A_INT } },
+	{ __NR_sched_setaffinity, { A_INT } },
+	{ __NR_setpriority,       { A_INT, A_INT, A_INT } },
+	{ __NR_ioprio_set,        { A_INT, A_INT, A_HEX } },
+	{ __NR_shmget,            { A_INT, A_INT, A_HEX } },
+	{ __NR_msgget,            { A_INT, A_HEX } },
+	{ __NR_semget,            { A_INT, A_INT, A_HEX } },
+	{ __NR_mq_open,           { A_POINTER, A_HEX, A_MODE } },
+	{ __NR_openat,            { A_DIRFD, A_POINTER, A_HEX, A_MODE } },
+	{ __NR_mkdirat,           { A_DIRFD, A_POINTER, A_MODE } },
+#ifdef __NR_open
+	{ __NR_open,              { A_POINTER, A_HEX, A_MODE } },
+#endif
+#ifdef __NR_mkdir
+	{ __NR_mkdir,             { A_POINTER, A_MODE } },
+#endif
 	{ __NR_ptrace,            { A_PTRACE, A_INT } },
 	{ __NR_process_vm_readv,  { A_INT } },
 	{ __NR_process_vm_writev, { A_INT } },
@@ -1225,6 +1429,9 @@ static void print_condition(struct out *out, const struct rule *c)
 	if (c->op == NOT_EITHER32)
 		out_format(text, sizeof text, "arg%u.lo32 not %s (0x%x, 0x%x)", c->arg, c->text,
 			  c->value, c->value2);
+	else if (c->src != VALUE_CONST)   /* read at build: the number this program holds */
+		out_format(text, sizeof text, "arg%u.lo32 %s %s %d", c->arg, ops[c->op], c->text,
+			  (int)row_value(c));
 	else
 		out_format(text, sizeof text, "arg%u.lo32 %s %s (0x%x)", c->arg, ops[c->op], c->text,
 			  c->value);
@@ -1233,7 +1440,7 @@ static void print_condition(struct out *out, const struct rule *c)
 
 static void print_rule_table(struct out *out, const struct sys_policy *sys)
 {
-	out_printf(out, "  %-5s %-11s %-17s %4s  %-13s %-44s %s\n", "state", "group", "syscall",
+	out_printf(out, "  %-5s %-11s %-18s %4s  %-13s %-44s %s\n", "state", "group", "syscall",
 		"nr", "action", "condition (lo32 = low 32 bits)", "in force");
 	for (size_t i = 0; i < RULE_COUNT; i++) {
 		const struct rule *r = &rules[i];
@@ -1242,7 +1449,7 @@ static void print_rule_table(struct out *out, const struct sys_policy *sys)
 
 		out_format(action, sizeof action, "%s(%s)",
 			   sys->log_calls && rule_logged(r) ? "NOTIFY" : "ERRNO", errno_name(r->err));
-		out_printf(out, "  %-5s %-11s %-17s %4d  %-13s ", rule_active(r, sys) ? "on" : "off",
+		out_printf(out, "  %-5s %-11s %-18s %4d  %-13s ", rule_active(r, sys) ? "on" : "off",
 			group_names[r->group], r->name, r->nr, action);
 		print_condition(out, r);
 		out_printf(out, " %s\n", when_names[r->when]);
@@ -1283,7 +1490,7 @@ static const char *network_detail(const struct sys_policy *sys)
 		return "--allow-net: socket() allowed for every family";
 	if (sys->allow_unix)
 		return "socket() denied except AF_UNIX (--allow-unix)";
-	return "socket() denied for every family; socketpair(AF_UNIX) works";
+	return "socket() denied for every family; stream and seqpacket socketpair(AF_UNIX) work";
 }
 
 size_t filter_protections(const struct sys_policy *sys, struct protection *out, size_t max)
@@ -1310,6 +1517,19 @@ size_t filter_protections(const struct sys_policy *sys, struct protection *out, 
 		{ "process-group", true, "setsid and setpgid denied" },
 		{ "kill-all", true, "kill and tgkill of pid -1 denied" },
 		{ "tty-injection", true, "ioctl TIOCSTI and TIOCLINUX denied" },
+		{ "tty-state", true, "ioctl TIOCSETD, TIOCEXCL, TIOCCONS, TCXONC, TIOCSCTTY, TIOCVHANGUP denied" },
+		{ "death-signal", true, "prctl(PR_SET_PDEATHSIG) denied: the child keeps SIGKILL on sandrun's death" },
+		{ "supervisor-scheduling", true,
+		  "sched_set*, setpriority, ioprio_set of sandrun's pid or group, or uid-wide, denied" },
+		{ "supervisor-signals", true, sys->signal_scoped
+			? "Landlock signal scope (ABI 6) stops every signal to sandrun"
+			: "kill, tkill, tgkill, sigqueue, pidfd_open of sandrun, pidfd_send_signal, F_SETOWN denied" },
+		{ "ipc", !sys->allow_ipc, sys->allow_ipc
+			? "--allow-ipc: System V IPC and POSIX queues allowed; objects outlive the run"
+			: "shmget, msgget, semget, mq_open and the id calls denied" },
+		{ "creation-modes", !sys->allow_metadata, sys->allow_metadata
+			? "--allow-metadata: setuid/setgid bits at creation allowed"
+			: "open, openat, creat, mkdir, mknod with setuid/setgid mode bits denied; openat2 ENOSYS" },
 		{ "network", !sys->allow_net, network_detail(sys) },
 		{ "metadata", !sys->allow_metadata, sys->allow_metadata
 			? "--allow-metadata: chmod, chown, xattr, utime allowed"

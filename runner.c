@@ -461,6 +461,7 @@ static bool parse_user(const char *s, uid_t *uid, gid_t *gid)
 enum {
 	OPT_CLEAN_ENV = 256, OPT_ALLOW_UNIX, OPT_ALLOW_NET, OPT_ALLOW_METADATA, OPT_PRINT_POLICY,
 	OPT_DATA, OPT_REPORT, OPT_LOG_DENIED,
+	OPT_ALLOW_IPC,
 };
 
 struct option_row {
@@ -496,6 +497,7 @@ static const struct option_row option_rows[] = {
 	{ "print-policy", OPT_PRINT_POLICY, NULL, "print the Landlock rules and the syscall filter, run nothing" },
 	{ "help", 'h', NULL, "show this help and exit" },
 	{ "version", 'V', NULL, "show the version and what this kernel offers, and exit" },
+	{ "allow-ipc", OPT_ALLOW_IPC, NULL, "allow System V IPC and POSIX message queues (objects outlive the run)" },
 };
 #define OPTION_COUNT (sizeof option_rows / sizeof option_rows[0])
 
@@ -614,6 +616,7 @@ static void handle_option(int key, const char *arg, struct policy *p, struct cli
 	case OPT_REPORT: report_path = nonempty_path("--report", arg); break;
 	case OPT_LOG_DENIED: p->sys.log_denied = true; break;
 	case OPT_PRINT_POLICY: cli->print_policy = true; break;
+	case OPT_ALLOW_IPC: p->sys.allow_ipc = true; break;
 	default:
 		die("internal error: option %d has no handler", key);
 	}
@@ -650,6 +653,7 @@ static void print_version(void)
 
 	out_printf(&std_out, "sandrun %s\n", SANDRUN_VERSION);
 	defaults.fs.abi = landlock_probe();
+	defaults.sys.signal_scoped = defaults.fs.abi >= 6;
 	out_printf(&std_out, "Landlock ABI %d\n", defaults.fs.abi);
 	print_protections(&defaults, &std_out);
 }
@@ -1412,6 +1416,7 @@ int main(int argc, char **argv)
 	/* Denied calls are recorded only where someone will read them. */
 	p.sys.log_calls = p.sys.log_denied || report_path != NULL;
 	p.fs.abi = landlock_probe();
+	p.sys.signal_scoped = p.fs.abi >= 6;   /* below, filter rows guard sandrun (filter.c) */
 	if (cli.print_policy) {
 		p.fs.keep_rules = true;
 		landlock_prepare(&p.fs);

@@ -48,6 +48,8 @@ struct sys_policy {
 	bool no_new_procs;            /* --procs 1: fork, vfork and non-thread clone fail EAGAIN */
 	bool log_denied;              /* --log-denied: a stderr line per newly denied syscall */
 	bool log_calls;               /* --report or --log-denied: logged rows ask sandrun */
+	bool signal_scoped;           /* Landlock ABI >= 6 scopes signals; below, filter rows guard sandrun */
+	bool allow_ipc;               /* --allow-ipc: System V IPC and POSIX message queues allowed */
 };
 
 /* Resource limits; a limit of 0 means "not set". */
