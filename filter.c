@@ -20,7 +20,7 @@
  *   (TIOCSETD, TIOCEXCL, TIOCCONS, TCXONC, TIOCSCTTY, TIOCVHANGUP), socket() of every
  *   family (AF_UNIX with --allow-unix, all with --allow-net), socketpair() other than
  *   AF_UNIX, and of a datagram type without --allow-unix/--allow-net; without --allow-ipc
- *   System V IPC and POSIX message queues; without --allow-metadata the chmod, chown,
+ *   System V IPC, and POSIX message queues always; without --allow-metadata the chmod, chown,
  *   xattr, inode-flag and timestamp calls and setuid/setgid bits in a creation mode
  *   (open, openat, creat, mkdir, mknod; openat2 ENOSYS); with --procs 1, fork, vfork and
  *   clone without CLONE_THREAD (EAGAIN).
@@ -448,7 +448,10 @@ static const struct rule rules[] = {
 	 * or reboot), shared memory is not counted in RLIMIT_AS until attached, and a queue
 	 * opened by name is not subject to Landlock. Without --allow-ipc nothing is created
 	 * or looked up by key or name; the calls that take an id (shmat, msgsnd, semop, ...)
-	 * could then only reach other processes' objects and are denied too.
+	 * could then only reach other processes' objects and are denied too. POSIX queues
+	 * stay denied with --allow-ipc as well: the kernel creates the name before Landlock
+	 * refuses to open the queue (its internal mount lies beneath no rule, EACCES), so an
+	 * allowed mq_open could only leave names behind.
 	 */
 	{ IPC, SYS(shmget),     EPERM, NO_TEST, NO_IPC },
 	{ IPC, SYS(shmat),      EPERM, NO_TEST, NO_IPC },
@@ -463,8 +466,8 @@ static const struct rule rules[] = {
 #endif
 	{ IPC, SYS(semtimedop), EPERM, NO_TEST, NO_IPC },
 	{ IPC, SYS(semctl),     EPERM, NO_TEST, NO_IPC },
-	{ IPC, SYS(mq_open),    EPERM, NO_TEST, NO_IPC },
-	{ IPC, SYS(mq_unlink),  EPERM, NO_TEST, NO_IPC },
+	{ IPC, SYS(mq_open),    EPERM, NO_TEST, ALWAYS },
+	{ IPC, SYS(mq_unlink),  EPERM, NO_TEST, ALWAYS },
 
 	/* Metadata: Landlock has no right for modes, owners, xattrs, inode flags or times, so
 	 * without these rows a program could change them on any file its uid owns, or
@@ -1525,8 +1528,8 @@ size_t filter_protections(const struct sys_policy *sys, struct protection *out, 
 			? "Landlock signal scope (ABI 6) stops every signal to sandrun"
 			: "kill, tkill, tgkill, sigqueue, pidfd_open of sandrun, pidfd_send_signal, F_SETOWN denied" },
 		{ "ipc", !sys->allow_ipc, sys->allow_ipc
-			? "--allow-ipc: System V IPC and POSIX queues allowed; objects outlive the run"
-			: "shmget, msgget, semget, mq_open and the id calls denied" },
+			? "--allow-ipc: System V IPC allowed, objects outlive the run; mq_open denied"
+			: "shmget, msgget, semget, their id calls and mq_open denied" },
 		{ "creation-modes", !sys->allow_metadata, sys->allow_metadata
 			? "--allow-metadata: setuid/setgid bits at creation allowed"
 			: "open, openat, creat, mkdir, mknod with setuid/setgid mode bits denied; openat2 ENOSYS" },

@@ -497,7 +497,7 @@ static const struct option_row option_rows[] = {
 	{ "print-policy", OPT_PRINT_POLICY, NULL, "print the Landlock rules and the syscall filter, run nothing" },
 	{ "help", 'h', NULL, "show this help and exit" },
 	{ "version", 'V', NULL, "show the version and what this kernel offers, and exit" },
-	{ "allow-ipc", OPT_ALLOW_IPC, NULL, "allow System V IPC and POSIX message queues (objects outlive the run)" },
+	{ "allow-ipc", OPT_ALLOW_IPC, NULL, "allow System V IPC: shared memory, queues, semaphores (they outlive the run)" },
 };
 #define OPTION_COUNT (sizeof option_rows / sizeof option_rows[0])
 
