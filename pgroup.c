@@ -162,8 +162,13 @@ static void child_start(void)
 
 void pgroup_child_set_deathsig(void)
 {
-	/* Set after the identity change, which clears it (prctl(2)). */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
+	/*
+	 * Set after the identity change, which clears it (prctl(2)). The kernel fails it only
+	 * with EINVAL (a bad signal); EPERM is an outer sandrun's filter, which keeps its own
+	 * program from changing its death signal (nested use, filter.c). The run then lives
+	 * inside the outer one, whose cleanup still reaches it, as for setpgid above.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 && errno != EPERM)
 		child_fail_sys("prctl(PR_SET_PDEATHSIG)");
 	/* sandrun may have died before the prctl: then no signal would ever come. */
 	if (getppid() != runner_pid)
