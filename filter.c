@@ -1525,7 +1525,7 @@ size_t filter_protections(const struct sys_policy *sys, struct protection *out, 
 		{ "supervisor-scheduling", true,
 		  "sched_set*, setpriority, ioprio_set of sandrun's pid or group, or uid-wide, denied" },
 		{ "supervisor-signals", true, sys->signal_scoped
-			? "Landlock signal scope (ABI 6) stops every signal to sandrun"
+			? "Landlock's signal scope stops every signal to sandrun"
 			: "kill, tkill, tgkill, sigqueue, pidfd_open of sandrun, pidfd_send_signal, F_SETOWN denied" },
 		{ "ipc", !sys->allow_ipc, sys->allow_ipc
 			? "--allow-ipc: System V IPC allowed, objects outlive the run; mq_open denied"
