@@ -8,6 +8,7 @@
  */
 #include "attack.h"
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <termios.h>
@@ -41,6 +42,9 @@ int main(int argc, char **argv)
 		return check();
 	if (argc != 2 || strcmp(argv[1], "attack") != 0)
 		return fprintf(stderr, "usage: fa_tty attack|check\n"), 2;
+	/* sandrun hands the terminal to the run's group right after fork, which can come after
+	 * this program's first call: a TCSETS from a background group would then stop it. */
+	signal(SIGTTOU, SIG_IGN);
 	report("TIOCSETD", ioctl(0, TIOCSETD, &ldisc));
 	report("TIOCEXCL", ioctl(0, TIOCEXCL));
 	report("TIOCCONS", ioctl(0, TIOCCONS));
