@@ -34,7 +34,8 @@
  * - Every other call is allowed on its arch and number alone, never on an argument, so
  *   the kernel's per-filter action cache (5.11+) answers it without running the program.
  * - Argument tests compare the width the kernel reads. Every tested argument is an int or
- *   unsigned int in the kernel prototype (or truncated to 32 bits, clone flags), so each
+ *   unsigned int in the kernel prototype (or truncated to 32 bits, clone flags; a creation
+ *   mode is a 16-bit umode_t, whose setuid/setgid bits sit in the low word), so each
  *   test reads the low word only: a test that also required the high word to be 0 could
  *   be bypassed by setting it, as the kernel drops it (CVE-2019-7303, TIOCSTI). No rule
  *   tests a 64-bit value; pointers are never inspected, they could change after the check.
@@ -1132,6 +1133,13 @@ static const struct decoder {
 #ifdef __NR_mkdir
 	{ __NR_mkdir,             { A_POINTER, A_MODE } },
 #endif
+#ifdef __NR_creat
+	{ __NR_creat,             { A_POINTER, A_MODE } },
+#endif
+#ifdef __NR_mknod
+	{ __NR_mknod,             { A_POINTER, A_MODE } },
+#endif
+	{ __NR_mknodat,           { A_DIRFD, A_POINTER, A_MODE } },
 	{ __NR_ptrace,            { A_PTRACE, A_INT } },
 	{ __NR_process_vm_readv,  { A_INT } },
 	{ __NR_process_vm_writev, { A_INT } },

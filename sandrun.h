@@ -84,7 +84,7 @@ struct protection {
 	bool active;
 	const char *detail;           /* why not, or what it covers, e.g. "needs Landlock ABI 6" */
 };
-#define MAX_PROTECTIONS 32
+#define MAX_PROTECTIONS 48   /* --version lists 25 rows on x86_64 at ABI 6+ */
 
 /* ---- runner.c: errors (the only way out on failure) ---- */
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
