@@ -112,10 +112,17 @@ void pgroup_init(void)
 	/* Blocked except inside ppoll: a signal can never slip between check and wait. */
 	if (sigprocmask(SIG_BLOCK, &block, &mask_before_init) != 0)
 		die_sys("sigprocmask");
-	/* sandrun takes the terminal back from a background position; never stop for it. */
+	/*
+	 * sandrun takes the terminal back from a background position, and writes to it or
+	 * restores its termios while the program may own the foreground: never stop for it.
+	 * SIGPIPE: a reader of sandrun's stderr that went away must not end sandrun before
+	 * it killed the run and wrote the report; each write sees EPIPE instead. All three
+	 * are back at SIG_DFL in the child (reset_signals): SIG_IGN would survive execve.
+	 */
 	sa.sa_handler = SIG_IGN;
-	if (sigaction(SIGTTOU, &sa, NULL) != 0)
-		die_sys("sigaction(SIGTTOU)");
+	if (sigaction(SIGTTOU, &sa, NULL) != 0 || sigaction(SIGTTIN, &sa, NULL) != 0 ||
+	    sigaction(SIGPIPE, &sa, NULL) != 0)
+		die_sys("sigaction(SIGTTOU, SIGTTIN, SIGPIPE)");
 }
 
 /* ---- the child's side, between fork and execve ---- */
@@ -403,6 +410,7 @@ void pgroup_kill_all(void)
 			;   /* reap every other death before walking again */
 	}
 	take_terminal_back();
+	guard_restore_terminal();   /* nobody of the run is left to change it again */
 }
 
 static int open_pidfd(pid_t pid)
@@ -582,6 +590,8 @@ void pgroup_run(const struct policy *p, child_setup_fn setup, struct outcome *ou
 	start_ms = monotonic_ms();
 	if (p->lim.timeout_ms)
 		deadline_ms = start_ms + p->lim.timeout_ms;
+	guard_save_terminal();
+	guard_set_deadline(deadline_ms);   /* no stderr write may delay the deadline */
 	/*
 	 * fork, not vfork or clone(CLONE_VM | CLONE_VFORK). Measured with make bench, the
 	 * shared-memory spawn saved about 40 us per run (under a tenth), and it would cost
@@ -612,6 +622,7 @@ void pgroup_run(const struct policy *p, child_setup_fn setup, struct outcome *ou
 	handover_terminal(pid);
 	pidfd = open_pidfd(pid);
 	supervise(pid, pidfd, pipefd[0], deadline_ms, out);
+	guard_set_deadline(0);   /* past it now: later lines get the plain write bound */
 
 	/* Anything still alive now is killed: the leader is unreaped, so the pgid is ours. */
 	if (kill_descendants(has_exited(pidfd) ? pid : 0) > 0 || out->timed_out ||

@@ -267,16 +267,19 @@ size_t out_format(char *buf, size_t size, const char *fmt, ...)
 void out_warn(const char *fmt, ...)
 {
 	char buf[1024];
-	struct out o = { .fd = STDERR_FILENO, .buf = buf, .size = sizeof buf };
+	struct out o = { .fd = -1, .buf = buf, .size = sizeof buf - 1 };   /* room for \n */
 	va_list ap;
+	size_t len;
 
 	out_puts(&o, "sandrun: ");
 	va_start(ap, fmt);
 	out_vprintf(&o, fmt, ap);
 	va_end(ap);
-	out_write(&o, "\n", 1);
-	/* Nothing is left to tell if stderr itself fails; the exit status still says it. */
-	(void)out_flush(&o);
+	len = o.len < o.size ? o.len : o.size - 1;
+	buf[len++] = '\n';
+	/* One bounded write (guard.c): stderr is shared with the program, which may stop it.
+	 * Nothing is left to tell if stderr itself fails; the exit status still says it. */
+	guard_write_stderr(buf, len);
 }
 
 /* ---- errors ---- */
@@ -1143,6 +1146,16 @@ static void json_denied(struct out *f)
 	out_printf(f, "%s],\n", n ? "\n  " : "");
 }
 
+/* sandrun's own stderr lines that a stalled or closed stderr did not take (guard.c). */
+static void json_stderr_dropped(struct out *f)
+{
+	uint64_t lines, bytes;
+
+	guard_dropped(&lines, &bytes);
+	out_printf(f, "  \"stderr_dropped\": { \"lines\": %llu, \"bytes\": %llu },\n",
+		   (unsigned long long)lines, (unsigned long long)bytes);
+}
+
 static void json_report(struct out *f, const struct policy *p, const struct outcome *o,
 			const struct verdict *v)
 {
@@ -1160,6 +1173,7 @@ static void json_report(struct out *f, const struct policy *p, const struct outc
 	out_printf(f, "  \"max_rss_kb\": %ld,\n", o->usage.ru_maxrss);
 	out_printf(f, p->fs.abi > 0 ? "  \"landlock_abi\": %d,\n" : "  \"landlock_abi\": null,\n", p->fs.abi);
 	out_printf(f, "  \"killed_group\": %s,\n", o->killed_group ? "true" : "false");
+	json_stderr_dropped(f);
 	json_denied(f);
 	json_limits(f, &p->lim);
 	json_protections(f, p);
@@ -1432,8 +1446,9 @@ int main(int argc, char **argv)
 	pgroup_init();
 	pgroup_run(&p, child_setup, &out);
 	decide(&p, &out, &verdict);
-	print_verdict(&verdict, &out);
+	/* The report first: the verdict line goes to a stderr the program may have stalled. */
 	if (report_path && !write_report(&p, &out, &verdict))
 		return EXIT_SETUP;
+	print_verdict(&verdict, &out);
 	return verdict.sandrun_exit;
 }

@@ -175,4 +175,11 @@ void pgroup_child_close_fds(void);               /* all but 0-2 and the close-on
 _Noreturn void pgroup_child_report(int stage, int err, const char *msg);   /* pipe, then _exit */
 void pgroup_child_send_listener(int listener);   /* to sandrun (SCM_RIGHTS), then closed */
 
+/* ---- guard.c: sandrun's stderr and the terminal, shared with the program ---- */
+void guard_write_stderr(const char *buf, size_t len);   /* bounded; what misses is counted */
+void guard_set_deadline(uint64_t deadline_ms);   /* bound writes by it too; 0 = none */
+void guard_dropped(uint64_t *lines, uint64_t *bytes);   /* stderr writes cut off or failed */
+void guard_save_terminal(void);                  /* termios and window size of fds 0-2 */
+void guard_restore_terminal(void);               /* back as saved, TCSANOW, bounded */
+
 #endif

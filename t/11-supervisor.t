@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# t/11-supervisor.t: the program attacks sandrun itself through what they share: a
+# stderr it stalls (terminal flow control, a full pipe) or whose reader it outlives
+# (SIGPIPE), the process count (fork bomb without -p), the terminal's settings. Judged
+# from outside: sandrun's exit status under an outer `timeout -s KILL` (137 would mean
+# sandrun hung), the report, the process table, the terminal after the run.
+. t/tap.sh
+. t/lib.sh
+
+have python3 || skip_all "python3 not installed (needed to parse the report)"
+have timeout || skip_all "timeout (coreutils) not installed"
+fx=$(fixture)
+mark() { echo "sandrun-t11-$$-$1"; }
+field() { python3 t/jsonget.py "$1" "$2"; }
+none_left() {
+	left=$(pids_matching "$1")
+	if [ -n "$left" ]; then diag "left alive: $left"; return 1; fi
+}
+# bounded: sandrun under an outer bound far above -t; KILL, so a hang shows as 137.
+bounded() { timeout -s KILL 10 "$SANDRUN" ${RUN_USER:+--user $RUN_USER} "$@"; }
+
+# ---- #13.1: a stalled stderr delays neither the deadline nor the report ----
+# On a terminal: the program clears IXON and stops output with tcflow(TCOOFF), then makes
+# denied calls that --log-denied reports on that terminal. --foreground: sandrun stays in
+# the terminal's foreground group, as when typed at a shell.
+m=$(mark tty) rep=$fx/tty.json
+rm -f "$rep"
+timeout -s KILL 30 "$ATTACK/f_ptyrun" "$fx/tty.pty" /bin/sh -c \
+	'timeout --foreground -s KILL 10 "$@" >"$0.out"; echo $? >"$0.status"' "$fx/tty" \
+	"$SANDRUN" ${RUN_USER:+--user $RUN_USER} --log-denied -t 1 --report "$rep" -- \
+	"$ATTACK/sv_stall" tty "$m" >/dev/null 2>&1
+diag "$(tr '\n' ' ' <"$fx/tty.out" 2>/dev/null)"
+is "tty TCOOFF: sandrun exits 124 at -t, not held by its log lines" "$(cat "$fx/tty.status" 2>/dev/null)" 124
+is "tty TCOOFF: the report says timeout" "$(field "$rep" status 2>/dev/null)" timeout
+check "tty TCOOFF: the report counts dropped stderr lines" \
+	test "$(field "$rep" stderr_dropped.lines 2>/dev/null)" -ge 1
+check "tty TCOOFF: no process of the run is left" none_left "$m"
+
+# On a pipe: the program fills the pipe its stderr shares with sandrun's (a reader that
+# never reads holds it open), then makes denied calls.
+m=$(mark pipe) rep=$fx/pipe.json fifo=$fx/fifo
+mkfifo "$fifo" && chmod 666 "$fifo"
+sleep 30 <"$fifo" &
+holder=$!
+bounded --log-denied -t 1 --report "$rep" -- "$ATTACK/sv_stall" pipe "$m" >"$fx/pipe.out" 2>"$fifo"
+is "full pipe: sandrun exits 124 at -t" "$?" 124
+diag "$(tr '\n' ' ' <"$fx/pipe.out")"
+is "full pipe: the report says timeout" "$(field "$rep" status 2>/dev/null)" timeout
+check "full pipe: the report counts dropped stderr lines" \
+	test "$(field "$rep" stderr_dropped.lines 2>/dev/null)" -ge 1
+check "full pipe: no process of the run is left" none_left "$m"
+kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+
+# ---- #13.2: a reader that went away: EPIPE, never SIGPIPE ----
+# sandrun's own stderr goes to a FIFO whose reader takes 100 bytes and exits; the program
+# fills it until EPIPE and makes denied calls. With and without --log-denied (without, the
+# verdict line is the write that meets the closed pipe).
+for log in --log-denied ""; do
+	name=${log:-no-log}
+	m=$(mark "sigpipe$name") rep=$fx/sigpipe$name.json
+	head -c 100 "$fifo" >/dev/null &
+	reader=$!
+	bounded $log -t 2 --report "$rep" -- "$ATTACK/sv_pipe" "$m" >"$fx/sigpipe.out" 2>"$fifo"
+	is "$name: sandrun exits 124 (timeout), not 141 (SIGPIPE)" "$?" 124
+	wait "$reader"
+	is "$name: the report is written and says timeout" "$(field "$rep" status 2>/dev/null)" timeout
+	check "$name: no process of the run is left" none_left "$m"
+	check "$name: the program met EPIPE on stderr" grep -q "stderr: EPIPE" "$fx/sigpipe.out"
+done
+for sig in SIGPIPE SIGTTOU SIGTTIN; do
+	check "the program starts with $sig at its default" grep -qx "$sig: default" "$fx/sigpipe.out"
+done
+rm -f "$fifo"
+
+done_testing
