@@ -59,7 +59,10 @@ struct limits {
 	uint64_t fsize_bytes;         /* -f: RLIMIT_FSIZE */
 	uint64_t procs;               /* -p: 1 = filter, more = RLIMIT_NPROC */
 	uint64_t nofile;              /* -n: RLIMIT_NOFILE */
+	const char *procs_source;     /* "option" (-p), "default" (DEFAULT_PROCS), "inherited" */
 };
+/* Without -p, the run's RLIMIT_NPROC (runner.c says why this number). */
+enum { DEFAULT_PROCS = 1024 };
 
 /* Everything the options decide; built once in runner.c, read-only after fork. */
 struct policy {

@@ -72,4 +72,40 @@ for sig in SIGPIPE SIGTTOU SIGTTIN; do
 done
 rm -f "$fifo"
 
+# ---- #13.6: without -p a fork bomb meets a default process cap ----
+# sv_bomb forks until fork fails or 3000 children exist. RLIMIT_NPROC counts the run's uid:
+# as root that is the --user uid of the run alone; unprivileged, the suite's own
+# processes count too, so the bomb stops a little earlier.
+bomb_count() { sed -n 's/^fork: EAGAIN after \([0-9]*\)$/\1/p' "$1"; }
+m=$(mark bomb) rep=$fx/bomb.json out=$fx/bomb.out
+if is_root; then
+	# In the background, to fork from outside while the bomb holds its processes.
+	"$SANDRUN" --user "$RUN_USER" -t 5 --report "$rep" -- "$ATTACK/sv_bomb" 3000 "$m" >"$out" 2>/dev/null &
+	srpid=$!
+	for _ in $(seq 100); do grep -q "^fork:" "$out" && break; sleep 0.1; done
+	check "default cap: root can still fork while the bomb runs" /bin/true
+	wait "$srpid"; status=$?
+else
+	# The suite shares the run's uid here: it could not fork while the bomb runs.
+	"$SANDRUN" -t 5 --report "$rep" -- "$ATTACK/sv_bomb" 3000 "$m" >"$out" 2>/dev/null
+	status=$?
+fi
+diag "$(cat "$out")"
+is "default cap: the bomb ends at -t (124)" "$status" 124
+count=$(bomb_count "$out")
+check "default cap: fork failed EAGAIN inside, below 1024" \
+	test -n "$count" -a "${count:-0}" -lt 1024 -a "${count:-0}" -ge 100
+is "default cap: the report's limits say procs 1024" "$(field "$rep" limits.procs)" 1024
+is "default cap: ... from the default" "$(field "$rep" limits.procs_source)" default
+check "default cap: no process of the bomb is left" none_left "$m"
+
+m=$(mark bomb50) rep=$fx/bomb50.json out=$fx/bomb50.out
+sr -t 2 -p 50 --report "$rep" -- "$ATTACK/sv_bomb" 3000 "$m" >"$out" 2>/dev/null
+is "-p 50 overrides the default: the bomb ends at -t (124)" "$?" 124
+count=$(bomb_count "$out")
+check "-p 50: fork failed EAGAIN at or below 49 children" test -n "$count" -a "${count:-99}" -le 49
+is "-p 50: the report's limits say procs 50" "$(field "$rep" limits.procs)" 50
+is "-p 50: ... from the option" "$(field "$rep" limits.procs_source)" option
+check "-p 50: no process of the bomb is left" none_left "$m"
+
 done_testing
