@@ -108,4 +108,40 @@ is "-p 50: the report's limits say procs 50" "$(field "$rep" limits.procs)" 50
 is "-p 50: ... from the option" "$(field "$rep" limits.procs_source)" option
 check "-p 50: no process of the bomb is left" none_left "$m"
 
+# ---- Also: the terminal is left as found, however the run ends ----
+# Under a pty, the shell saves `stty -g` and `stty size`, runs sandrun, whose program puts
+# the terminal raw and resizes it, and saves them again. Ends: the program's own exit, the
+# deadline, SIGTERM to sandrun.
+for end in exit timeout sigterm; do
+	m=$(mark "tty$end") d=$fx/tty-$end
+	mkdir -p "$d"
+	case $end in
+	exit) mode=exit limit=10 ;;
+	timeout) mode=hang limit=1 ;;
+	sigterm) mode=hang limit=30 ;;
+	esac
+	timeout -s KILL 30 "$ATTACK/f_ptyrun" "$d/pty" /bin/sh -c '
+		d=$1 end=$2; shift 2
+		{ stty -g; stty size; } >"$d/before"
+		exec 3<&0   # an asynchronous list would get /dev/null as stdin otherwise
+		"$@" <&3 3<&- >"$d/out" 2>"$d/err" &
+		pid=$!
+		if [ "$end" = sigterm ]; then
+			for _ in $(seq 100); do grep -q ready "$d/out" && break; sleep 0.1; done
+			kill -TERM "$pid"
+		fi
+		wait "$pid"; echo $? >"$d/status"
+		{ stty -g; stty size; } >"$d/after"' sh "$d" "$end" \
+		"$SANDRUN" ${RUN_USER:+--user $RUN_USER} -t "$limit" -- "$ATTACK/sv_tty" "$mode" "$m" \
+		>/dev/null 2>&1
+	diag "$end: $(tr '\n' ' ' <"$d/out" 2>/dev/null) status $(cat "$d/status" 2>/dev/null)"
+	check "terminal ($end): the program changed it inside" grep -q "raw: ok" "$d/out"
+	check "terminal ($end): termios and window size are back after the run" \
+		cmp -s "$d/before" "$d/after"
+	check "terminal ($end): no process of the run is left" none_left "$m"
+done
+is "terminal: the program's own exit gives 0" "$(cat "$fx/tty-exit/status" 2>/dev/null)" 0
+is "terminal: the deadline gives 124" "$(cat "$fx/tty-timeout/status" 2>/dev/null)" 124
+is "terminal: SIGTERM to sandrun gives 143" "$(cat "$fx/tty-sigterm/status" 2>/dev/null)" 143
+
 done_testing
