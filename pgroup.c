@@ -11,6 +11,11 @@
  *   even one that left the group (setsid, setpgid, double fork): sandrun is a child
  *   subreaper, so orphans come back to it, and it kills and reaps its whole tree of
  *   descendants until waitpid reports ECHILD.
+ * - sandrun ignores SIGPIPE, SIGTTOU and SIGTTIN: a closed stderr, or a program holding
+ *   the terminal's foreground, cannot end or stop it; the child starts with them at
+ *   SIG_DFL. When sandrun's group holds the terminal on stdin, the run's group gets it
+ *   from both sides (child and sandrun) and sandrun's group takes it back at the end; the
+ *   terminal's termios and window size are then restored (guard.c).
  * - The seccomp listener the child hands over (SCM_RIGHTS on the error channel) is
  *   watched in the same ppoll as the pidfd, and what it reports is answered at once
  *   (filter.c), so a denied call never waits on sandrun's deadline or on the kill.
@@ -49,6 +54,7 @@ static pid_t run_pgid;              /* the child's pid, 0 before the fork */
 static int error_pipe_write = -1;   /* the child's end, kept across close_other_fds */
 static int listener_fd = -1;        /* seccomp user-notification listener, from the child */
 static bool terminal_handed_over;
+static bool give_terminal;          /* decided before fork: sandrun's group owns stdin's tty */
 
 /*
  * What the child writes down the close-on-exec error channel: a failure before exec, or
@@ -112,10 +118,17 @@ void pgroup_init(void)
 	/* Blocked except inside ppoll: a signal can never slip between check and wait. */
 	if (sigprocmask(SIG_BLOCK, &block, &mask_before_init) != 0)
 		die_sys("sigprocmask");
-	/* sandrun takes the terminal back from a background position; never stop for it. */
+	/*
+	 * sandrun takes the terminal back from a background position, and writes to it or
+	 * restores its termios while the program may own the foreground: never stop for it.
+	 * SIGPIPE: a reader of sandrun's stderr that went away must not end sandrun before
+	 * it killed the run and wrote the report; each write sees EPIPE instead. All three
+	 * are back at SIG_DFL in the child (reset_signals): SIG_IGN would survive execve.
+	 */
 	sa.sa_handler = SIG_IGN;
-	if (sigaction(SIGTTOU, &sa, NULL) != 0)
-		die_sys("sigaction(SIGTTOU)");
+	if (sigaction(SIGTTOU, &sa, NULL) != 0 || sigaction(SIGTTIN, &sa, NULL) != 0 ||
+	    sigaction(SIGPIPE, &sa, NULL) != 0)
+		die_sys("sigaction(SIGTTOU, SIGTTIN, SIGPIPE)");
 }
 
 /* ---- the child's side, between fork and execve ---- */
@@ -157,6 +170,16 @@ static void child_start(void)
 	 */
 	if (setpgid(0, 0) != 0 && errno != EPERM)
 		child_fail_sys("setpgid");
+	/*
+	 * The terminal goes to the new group from both sides, as setpgid does: from sandrun
+	 * alone, a program scheduled first that touches the terminal (tcsetattr, a read)
+	 * would stop on SIGTTOU or SIGTTIN in its background group before the handover, and
+	 * stay stopped. Here SIGTTOU is still ignored (inherited from sandrun), so this call
+	 * from a background group is not stopped either. A failure leaves sandrun's own
+	 * handover to try; the result is sandrun's, not the child's, to judge.
+	 */
+	if (give_terminal)
+		(void)tcsetpgrp(STDIN_FILENO, getpgrp());
 	reset_signals();
 }
 
@@ -221,13 +244,21 @@ void pgroup_child_close_fds(void)
 
 /* ---- sandrun's side ---- */
 
+/* Before fork: the run gets the terminal only where sandrun's own group holds it. */
+static void decide_handover(void)
+{
+	give_terminal = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
+}
+
 static void handover_terminal(pid_t pgid)
 {
-	/* A child in a background group that reads the terminal would stop on SIGTTIN. */
-	if (!isatty(STDIN_FILENO) || tcgetpgrp(STDIN_FILENO) != getpgrp())
+	/* A child in a background group that reads the terminal would stop on SIGTTIN. The
+	 * child may have taken it already (child_start); it is taken back at the end either
+	 * way, since sandrun's group held it before. */
+	if (!give_terminal)
 		return;
-	if (tcsetpgrp(STDIN_FILENO, pgid) == 0)
-		terminal_handed_over = true;
+	(void)tcsetpgrp(STDIN_FILENO, pgid);   /* ESRCH: the child is gone, nothing to hand */
+	terminal_handed_over = true;
 }
 
 static void take_terminal_back(void)
@@ -408,6 +439,7 @@ void pgroup_kill_all(void)
 			;   /* reap every other death before walking again */
 	}
 	take_terminal_back();
+	guard_restore_terminal();   /* nobody of the run is left to change it again */
 }
 
 static int open_pidfd(pid_t pid)
@@ -587,6 +619,9 @@ void pgroup_run(const struct policy *p, child_setup_fn setup, struct outcome *ou
 	start_ms = monotonic_ms();
 	if (p->lim.timeout_ms)
 		deadline_ms = start_ms + p->lim.timeout_ms;
+	guard_save_terminal();
+	decide_handover();
+	guard_set_deadline(deadline_ms);   /* no stderr write may delay the deadline */
 	/*
 	 * fork, not vfork or clone(CLONE_VM | CLONE_VFORK). Measured with make bench, the
 	 * shared-memory spawn saved about 40 us per run (under a tenth), and it would cost
@@ -617,6 +652,7 @@ void pgroup_run(const struct policy *p, child_setup_fn setup, struct outcome *ou
 	handover_terminal(pid);
 	pidfd = open_pidfd(pid);
 	supervise(pid, pidfd, pipefd[0], deadline_ms, out);
+	guard_set_deadline(0);   /* past it now: later lines get the plain write bound */
 
 	/* Anything still alive now is killed: the leader is unreaped, so the pgid is ours. */
 	if (kill_descendants(has_exited(pidfd) ? pid : 0) > 0 || out->timed_out ||

@@ -267,16 +267,19 @@ size_t out_format(char *buf, size_t size, const char *fmt, ...)
 void out_warn(const char *fmt, ...)
 {
 	char buf[1024];
-	struct out o = { .fd = STDERR_FILENO, .buf = buf, .size = sizeof buf };
+	struct out o = { .fd = -1, .buf = buf, .size = sizeof buf - 1 };   /* room for \n */
 	va_list ap;
+	size_t len;
 
 	out_puts(&o, "sandrun: ");
 	va_start(ap, fmt);
 	out_vprintf(&o, fmt, ap);
 	va_end(ap);
-	out_write(&o, "\n", 1);
-	/* Nothing is left to tell if stderr itself fails; the exit status still says it. */
-	(void)out_flush(&o);
+	len = o.len < o.size ? o.len : o.size - 1;
+	buf[len++] = '\n';
+	/* One bounded write (guard.c): stderr is shared with the program, which may stop it.
+	 * Nothing is left to tell if stderr itself fails; the exit status still says it. */
+	guard_write_stderr(buf, len);
 }
 
 /* ---- errors ---- */
@@ -487,7 +490,7 @@ static const struct option_row option_rows[] = {
 	{ "memory", 'm', "SIZE", "address space per process, SIZE = N, NK, NM or NG (RLIMIT_AS)" },
 	{ "data", OPT_DATA, "SIZE", "data segment per process (RLIMIT_DATA), for runtimes that reserve much" },
 	{ "fsize", 'f', "SIZE", "largest file PROGRAM may write (RLIMIT_FSIZE)" },
-	{ "procs", 'p', "N", "at most N processes; 1: no fork, threads work; N>1: RLIMIT_NPROC, per uid" },
+	{ "procs", 'p', "N", "at most N processes; 1: no fork, threads work; N>1: RLIMIT_NPROC, per uid (default 1024)" },
 	{ "nofile", 'n', "N", "at most N open descriptors per process (RLIMIT_NOFILE)" },
 	{ "stdin", 'i', "FILE", "PROGRAM reads FILE as its standard input" },
 	{ "stdout", 'o', "FILE", "PROGRAM writes its standard output to FILE (created or truncated)" },
@@ -934,6 +937,33 @@ static const struct rlimit_row rlimit_rows[] = {
 	{ RLIMIT_NPROC, "--procs", LIMIT(procs), exact, exact, true },
 };
 
+/*
+ * Without -p a fork bomb would otherwise take the host's whole pid space (pid_max, often
+ * 32768 or 4194304, shared by every user, root included). DEFAULT_PROCS = 1024 is far above
+ * what a judged program or a build step needs, and a small part of any pid_max, so the host
+ * keeps forking while a bomb runs. RLIMIT_NPROC counts every process of the run's uid: with
+ * --user (a uid of its own) that is the run; without it, the caller's own processes count
+ * too. A lower inherited soft limit is kept: a default never raises a limit.
+ */
+static void default_procs(struct limits *lim)
+{
+	struct rlimit rl;
+
+	if (lim->procs) {
+		lim->procs_source = "option";
+		return;
+	}
+	if (getrlimit(RLIMIT_NPROC, &rl) != 0)
+		die_sys("getrlimit(RLIMIT_NPROC)");
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < DEFAULT_PROCS) {
+		lim->procs = rl.rlim_cur;
+		lim->procs_source = "inherited";
+	} else {
+		lim->procs = DEFAULT_PROCS;
+		lim->procs_source = "default";
+	}
+}
+
 /* Sets the limits given on the command line; an unset limit (0) keeps the inherited one. */
 static void apply_rlimits(const struct policy *p, bool after_identity)
 {
@@ -1101,6 +1131,7 @@ static void json_limits(struct out *f, const struct limits *lim)
 	json_limit(f, "memory_rlimit_bytes", mem ? mem + memory_headroom(mem) : 0, false);
 	json_limit(f, "fsize_bytes", lim->fsize_bytes, false);
 	json_limit(f, "procs", lim->procs, false);
+	out_printf(f, "    \"procs_source\": \"%s\",\n", lim->procs_source ? lim->procs_source : "default");
 	json_limit(f, "nofile", lim->nofile, true);
 	out_printf(f, "  },\n");
 }
@@ -1147,6 +1178,16 @@ static void json_denied(struct out *f)
 	out_printf(f, "%s],\n", n ? "\n  " : "");
 }
 
+/* sandrun's own stderr lines that a stalled or closed stderr did not take (guard.c). */
+static void json_stderr_dropped(struct out *f)
+{
+	uint64_t lines, bytes;
+
+	guard_dropped(&lines, &bytes);
+	out_printf(f, "  \"stderr_dropped\": { \"lines\": %llu, \"bytes\": %llu },\n",
+		   (unsigned long long)lines, (unsigned long long)bytes);
+}
+
 static void json_report(struct out *f, const struct policy *p, const struct outcome *o,
 			const struct verdict *v)
 {
@@ -1164,6 +1205,7 @@ static void json_report(struct out *f, const struct policy *p, const struct outc
 	out_printf(f, "  \"max_rss_kb\": %ld,\n", o->usage.ru_maxrss);
 	out_printf(f, p->fs.abi > 0 ? "  \"landlock_abi\": %d,\n" : "  \"landlock_abi\": null,\n", p->fs.abi);
 	out_printf(f, "  \"killed_group\": %s,\n", o->killed_group ? "true" : "false");
+	json_stderr_dropped(f);
 	json_denied(f);
 	json_limits(f, &p->lim);
 	json_protections(f, p);
@@ -1413,6 +1455,7 @@ int main(int argc, char **argv)
 	report_policy = &p;
 	prog = parse_options(argc, argv, &p, &cli);
 	p.argv = argv + prog;
+	default_procs(&p.lim);        /* no run without a process cap (#13.6) */
 	/* Denied calls are recorded only where someone will read them. */
 	p.sys.log_calls = p.sys.log_denied || report_path != NULL;
 	p.fs.abi = landlock_probe();
@@ -1437,8 +1480,9 @@ int main(int argc, char **argv)
 	pgroup_init();
 	pgroup_run(&p, child_setup, &out);
 	decide(&p, &out, &verdict);
-	print_verdict(&verdict, &out);
+	/* The report first: the verdict line goes to a stderr the program may have stalled. */
 	if (report_path && !write_report(&p, &out, &verdict))
 		return EXIT_SETUP;
+	print_verdict(&verdict, &out);
 	return verdict.sandrun_exit;
 }

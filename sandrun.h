@@ -61,7 +61,10 @@ struct limits {
 	uint64_t fsize_bytes;         /* -f: RLIMIT_FSIZE */
 	uint64_t procs;               /* -p: 1 = filter, more = RLIMIT_NPROC */
 	uint64_t nofile;              /* -n: RLIMIT_NOFILE */
+	const char *procs_source;     /* "option" (-p), "default" (DEFAULT_PROCS), "inherited" */
 };
+/* Without -p, the run's RLIMIT_NPROC (runner.c says why this number). */
+enum { DEFAULT_PROCS = 1024 };
 
 /* Everything the options decide; built once in runner.c, read-only after fork. */
 struct policy {
@@ -176,5 +179,12 @@ void pgroup_child_set_deathsig(void);            /* after the identity change, w
 void pgroup_child_close_fds(void);               /* all but 0-2 and the close-on-exec error pipe */
 _Noreturn void pgroup_child_report(int stage, int err, const char *msg);   /* pipe, then _exit */
 void pgroup_child_send_listener(int listener);   /* to sandrun (SCM_RIGHTS), then closed */
+
+/* ---- guard.c: sandrun's stderr and the terminal, shared with the program ---- */
+void guard_write_stderr(const char *buf, size_t len);   /* bounded; what misses is counted */
+void guard_set_deadline(uint64_t deadline_ms);   /* bound writes by it too; 0 = none */
+void guard_dropped(uint64_t *lines, uint64_t *bytes);   /* stderr writes cut off or failed */
+void guard_save_terminal(void);                  /* termios and window size of fds 0-2 */
+void guard_restore_terminal(void);               /* back as saved, TCSANOW, bounded */
 
 #endif
