@@ -21,6 +21,7 @@ enum {
 	EXIT_SETUP = 125,       /* sandrun could not confine the run, or was called wrongly */
 	EXIT_CANNOT_EXEC = 126, /* PROGRAM exists but could not be executed */
 	EXIT_NOT_FOUND = 127,   /* PROGRAM not found */
+	EXIT_REPORT = 123,      /* the run happened, but its report could not be written */
 };
 
 /* A list of strings given by a repeatable option, in command-line order. */
@@ -174,5 +175,20 @@ void pgroup_child_set_deathsig(void);            /* after the identity change, w
 void pgroup_child_close_fds(void);               /* all but 0-2 and the close-on-exec error pipe */
 _Noreturn void pgroup_child_report(int stage, int err, const char *msg);   /* pipe, then _exit */
 void pgroup_child_send_listener(int listener);   /* to sandrun (SCM_RIGHTS), then closed */
+
+/* ---- outputs.c: -i/-o/-e and the report's place, opened following no symlink ---- */
+/* Before fork: opens -i, -o, -e (paths[i] NULL = inherit) into fds[]; 125 on a refused path. */
+void outputs_open_stdio(const char *const paths[3], int fds[3]);
+/* Before anything runs: --report's directory resolved and held, its final name checked,
+ * --report-fd checked (open, writable, close-on-exec); 125 otherwise. */
+void outputs_report_prepare(const char *path, int fd);
+/* At the end, or from die: writes text to --report (temporary file, fsync, renameat in the
+ * held directory) and to --report-fd. false: a line is on stderr already. */
+bool outputs_report_write(const char *path, const char *text, size_t len);
+
+/* ---- caps.c: capabilities, emptied in the child before exec ---- */
+void caps_drop_bounding(void);   /* child, before the identity change: needs CAP_SETPCAP */
+void caps_clear(void);           /* child, after it: ambient, capset empty, capget check */
+bool caps_can_drop_bounding(void);   /* sandrun holds CAP_SETPCAP in its effective set */
 
 #endif
