@@ -98,3 +98,18 @@ void caps_clear(void)
 			child_fail("ambient capability %d remains (prctl: %d)", cap, set);
 	}
 }
+
+size_t caps_protections(struct protection *out, size_t max)
+{
+	const struct protection rows[] = {
+		{ "capabilities", true, "ambient, permitted, effective, inheritable emptied before exec" },
+		{ "caps-bounding", caps_can_drop_bounding(), caps_can_drop_bounding()
+			? "bounding set emptied before exec"
+			: "left as inherited: sandrun lacks CAP_SETPCAP (no_new_privs still grants nothing)" },
+	};
+	size_t n = 0;
+
+	for (; n < sizeof rows / sizeof rows[0] && n < max; n++)
+		out[n] = rows[n];
+	return n;
+}

@@ -503,6 +503,7 @@ static const struct option_row option_rows[] = {
 static const char usage_tail[] =
 	"\n"
 	"Exit status: PROGRAM's own; 128+N if it was killed by signal N;\n"
+	"  123 the run happened but its report could not be written;\n"
 	"  124 a time limit expired (the whole run was killed);\n"
 	"  125 sandrun could not set up the sandbox or was called wrongly (nothing ran);\n"
 	"  126 PROGRAM could not be executed; 127 PROGRAM was not found.\n"
@@ -635,6 +636,7 @@ static void print_protections(const struct policy *p, struct out *out)
 	size_t n = landlock_protections(p->fs.abi, p->fs.allow_net, rows, MAX_PROTECTIONS);
 
 	n += filter_protections(&p->sys, rows + n, MAX_PROTECTIONS - n);
+	n += caps_protections(rows + n, MAX_PROTECTIONS - n);
 	out_printf(out, "protections on this kernel:\n");
 	for (size_t i = 0; i < n; i++)
 		out_printf(out, "  %-28s %-8s %s\n", rows[i].name, rows[i].active ? "active" : "NOT", rows[i].detail);
@@ -1089,6 +1091,7 @@ static void json_protections(struct out *f, const struct policy *p)
 	if (p->fs.abi >= 3)
 		n = landlock_protections(p->fs.abi, p->fs.allow_net, rows, MAX_PROTECTIONS);
 	n += filter_protections(&p->sys, rows + n, MAX_PROTECTIONS - n);
+	n += caps_protections(rows + n, MAX_PROTECTIONS - n);
 	out_printf(f, "  \"protections\": [");
 	for (size_t i = 0; i < n; i++) {
 		out_printf(f, "%s\n    { \"name\": ", i ? "," : "");

@@ -190,5 +190,6 @@ bool outputs_report_write(const char *path, const char *text, size_t len);
 void caps_drop_bounding(void);   /* child, before the identity change: needs CAP_SETPCAP */
 void caps_clear(void);           /* child, after it: ambient, capset empty, capget check */
 bool caps_can_drop_bounding(void);   /* sandrun holds CAP_SETPCAP in its effective set */
+size_t caps_protections(struct protection *out, size_t max);   /* rows "capabilities", "caps-bounding" */
 
 #endif
