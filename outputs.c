@@ -170,6 +170,7 @@ void outputs_open_stdio(const char *const paths[3], int fds[3])
 
 static const char *report_path;   /* --report as given */
 static char report_base[256];     /* its last component */
+static char report_dirname[4096]; /* the directory part, as the messages name it */
 static int report_dir = -1;       /* its directory, O_PATH, held from before the run */
 static bool report_dir_failed;    /* resolving it failed: nowhere to write */
 static int report_fd = -1;        /* --report-fd, once checked */
@@ -179,7 +180,7 @@ static int open_report_dir(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
-	char dir[4096];
+	char *dir = report_dirname;
 	size_t n;
 
 	if (base[0] == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 ||
@@ -189,10 +190,11 @@ static int open_report_dir(const char *path)
 	}
 	memcpy(report_base, base, strlen(base) + 1);
 	if (!slash)
-		n = out_format(dir, sizeof dir, ".");
+		n = out_format(dir, sizeof report_dirname, ".");
 	else
-		n = out_format(dir, sizeof dir, "%.*s", (int)(slash - path) + (slash == path), path);
-	if (n >= sizeof dir) {
+		n = out_format(dir, sizeof report_dirname, "%.*s", (int)(slash - path) + (slash == path),
+			       path);
+	if (n >= sizeof report_dirname) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
@@ -239,7 +241,9 @@ void outputs_report_prepare(const char *path, int fd)
 		report_dir_failed = true;   /* there is nowhere to write the setup-error report */
 		if (errno == ELOOP)
 			die("--report %s: a symbolic link on the path; refused (sandrun follows none)", path);
-		die_sys("--report %s: directory", path);
+		if (report_dirname[0] == '\0')
+			die("--report %s: names a directory, not a file", path);
+		die_sys("--report %s: directory %s", path, report_dirname);
 	}
 	if (!final_name_ok(&what)) {
 		report_dir_failed = true;
@@ -250,7 +254,7 @@ void outputs_report_prepare(const char *path, int fd)
 	}
 	if (faccessat(report_dir, ".", W_OK | X_OK, 0) != 0) {
 		report_dir_failed = true;
-		die_sys("--report %s: directory", path);
+		die_sys("--report %s: directory %s", path, report_dirname);
 	}
 }
 

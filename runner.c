@@ -10,6 +10,12 @@
  *   Any failure on the way ends the child with 125 before PROGRAM runs.
  * - PROGRAM is searched in PATH by sandrun itself, so 126 means "found but not
  *   executable" and 127 "not found", never a shell's guess.
+ * - -i/-o/-e and the report are opened by outputs.c (no symlink followed, outputs
+ *   regular, the report renamed in a directory held from the start); a report that cannot
+ *   be written is exit 123 (EXIT_REPORT), never 125. Capabilities are emptied in the child
+ *   by caps.c, around the identity change.
+ * - Verdicts are measured (decide()): cpu-limit needs -c and the CPU time used, output-
+ *   limit needs -f; a signal alone is "signaled".
  * Does not:
  * - confine anything itself: Landlock (landlock.c), seccomp (filter.c) and the process
  *   group (pgroup.c) do, each in its own file.
