@@ -10,6 +10,12 @@
  *   Any failure on the way ends the child with 125 before PROGRAM runs.
  * - PROGRAM is searched in PATH by sandrun itself, so 126 means "found but not
  *   executable" and 127 "not found", never a shell's guess.
+ * - -i/-o/-e and the report are opened by outputs.c (no symlink followed, outputs
+ *   regular, the report renamed in a directory held from the start); a report that cannot
+ *   be written is exit 123 (EXIT_REPORT), never 125. Capabilities are emptied in the child
+ *   by caps.c, around the identity change.
+ * - Verdicts are measured (decide()): cpu-limit needs -c and the CPU time used, output-
+ *   limit needs -f; a signal alone is "signaled".
  * Does not:
  * - confine anything itself: Landlock (landlock.c), seccomp (filter.c) and the process
  *   group (pgroup.c) do, each in its own file.
@@ -21,7 +27,6 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <stdio.h>    /* rename() only: no FILE, no printf */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -36,6 +41,7 @@ static const char clean_path[] = "PATH=/usr/local/bin:/usr/bin:/bin";
 
 /* The report: its path from --report, and what it needs to know if sandrun dies early. */
 static const char *report_path;
+static int report_fd = -1;        /* --report-fd N, -1 = none */
 static const struct policy *report_policy;
 static char last_error[512];
 
@@ -464,7 +470,7 @@ static bool parse_user(const char *s, uid_t *uid, gid_t *gid)
 enum {
 	OPT_CLEAN_ENV = 256, OPT_ALLOW_UNIX, OPT_ALLOW_NET, OPT_ALLOW_METADATA, OPT_PRINT_POLICY,
 	OPT_DATA, OPT_REPORT, OPT_LOG_DENIED,
-	OPT_ALLOW_IPC,
+	OPT_ALLOW_IPC, OPT_REPORT_FD,
 };
 
 struct option_row {
@@ -501,12 +507,14 @@ static const struct option_row option_rows[] = {
 	{ "help", 'h', NULL, "show this help and exit" },
 	{ "version", 'V', NULL, "show the version and what this kernel offers, and exit" },
 	{ "allow-ipc", OPT_ALLOW_IPC, NULL, "allow System V IPC: shared memory, queues, semaphores (they outlive the run)" },
+	{ "report-fd", OPT_REPORT_FD, "N", "write the JSON report, whole, at the end, to inherited descriptor N (>= 1)" },
 };
 #define OPTION_COUNT (sizeof option_rows / sizeof option_rows[0])
 
 static const char usage_tail[] =
 	"\n"
 	"Exit status: PROGRAM's own; 128+N if it was killed by signal N;\n"
+	"  123 the run happened but its report could not be written;\n"
 	"  124 a time limit expired (the whole run was killed);\n"
 	"  125 sandrun could not set up the sandbox or was called wrongly (nothing ran);\n"
 	"  126 PROGRAM could not be executed; 127 PROGRAM was not found.\n"
@@ -620,6 +628,14 @@ static void handle_option(int key, const char *arg, struct policy *p, struct cli
 	case OPT_LOG_DENIED: p->sys.log_denied = true; break;
 	case OPT_PRINT_POLICY: cli->print_policy = true; break;
 	case OPT_ALLOW_IPC: p->sys.allow_ipc = true; break;
+	case OPT_REPORT_FD: {
+		uint64_t fd;
+
+		if (!parse_count(arg, INT_MAX, &fd))
+			die("--report-fd %s: expected a descriptor number >= 1 (0 is the program's stdin)", arg);
+		report_fd = (int)fd;
+		break;
+	}
 	default:
 		die("internal error: option %d has no handler", key);
 	}
@@ -632,6 +648,7 @@ static void print_protections(const struct policy *p, struct out *out)
 	size_t n = landlock_protections(p->fs.abi, p->fs.allow_net, rows, MAX_PROTECTIONS);
 
 	n += filter_protections(&p->sys, rows + n, MAX_PROTECTIONS - n);
+	n += caps_protections(rows + n, MAX_PROTECTIONS - n);
 	out_printf(out, "protections on this kernel:\n");
 	for (size_t i = 0; i < n; i++)
 		out_printf(out, "  %-28s %-8s %s\n", rows[i].name, rows[i].active ? "active" : "NOT", rows[i].detail);
@@ -839,57 +856,11 @@ static void ensure_stdio_open(void)
 	}
 }
 
-/* ---- -i/-o/-e: opened by sandrun, before fork, so no confinement applies to them ---- */
-
-static int open_input(const char *path)
-{
-	/* O_NONBLOCK: a FIFO without a writer must not hang sandrun before the deadline runs. */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	int flags;
-
-	struct stat st;
-
-	if (fd < 0)
-		die_sys("--stdin %s", path);
-	if (fstat(fd, &st) != 0)
-		die_sys("--stdin %s", path);
-	if (S_ISDIR(st.st_mode))
-		die("--stdin %s: is a directory", path);
-	flags = fcntl(fd, F_GETFL);
-	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0)
-		die_sys("--stdin %s: fcntl", path);
-	return fd;
-}
-
-static bool same_file(const char *path, int fd)
-{
-	struct stat a, b;
-
-	return stat(path, &a) == 0 && fstat(fd, &b) == 0 && a.st_dev == b.st_dev &&
-	       a.st_ino == b.st_ino;
-}
+/* ---- -i/-o/-e: opened by sandrun, before fork, by outputs.c's resolver ---- */
 
 static void open_stdio(const struct cli *cli, struct policy *p)
 {
-	static const char *const names[3] = { "--stdin", "--stdout", "--stderr" };
-	const char *out = cli->stdio_paths[1], *err = cli->stdio_paths[2];
-
-	if (cli->stdio_paths[0])
-		p->stdio_fds[0] = open_input(cli->stdio_paths[0]);
-	for (int i = 1; i <= 2; i++) {
-		const char *path = cli->stdio_paths[i];
-
-		if (!path)
-			continue;
-		/* The same file twice is opened once: two O_TRUNC opens would overwrite each other. */
-		if (i == 2 && out && (strcmp(out, err) == 0 || same_file(err, p->stdio_fds[1]))) {
-			p->stdio_fds[2] = p->stdio_fds[1];
-			continue;
-		}
-		p->stdio_fds[i] = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
-		if (p->stdio_fds[i] < 0)
-			die_sys("%s %s", names[i], path);
-	}
+	outputs_open_stdio(cli->stdio_paths, p->stdio_fds);
 }
 
 /* ---- rlimits ---- */
@@ -1008,12 +979,29 @@ static uint64_t cpu_ms(const struct rusage *ru)
 	       (uint64_t)ru->ru_stime.tv_sec * 1000u + (uint64_t)ru->ru_stime.tv_usec / 1000u;
 }
 
+/*
+ * A signal alone proves nothing: raise(SIGXCPU) or kill(getpid(), SIGXFSZ) costs no CPU
+ * and no output. cpu-limit needs -c and the main child's measured CPU time (wait4) at
+ * least half the limit. Not "the limit minus a tick": the kernel checks RLIMIT_CPU
+ * against tick-sampled utime + stime, while wait4 reports them scaled to the exact
+ * runtime, and the two differ: a spinning program under -c 1 got SIGXCPU with 906 ms
+ * measured on this 2-core VM (steal time is charged as ticks). Half is far from that
+ * error and still makes a spoof cost half the limit's CPU, for nothing but a label.
+ * The SIGKILL of the hard limit (one second later) is judged the same way.
+ */
 static bool hit_cpu_limit(const struct policy *p, const struct outcome *o)
 {
 	int sig = WIFSIGNALED(o->wait_status) ? WTERMSIG(o->wait_status) : 0;
 
-	return p->lim.cpu_sec && (sig == SIGXCPU ||
-				  (sig == SIGKILL && cpu_ms(&o->main_usage) >= p->lim.cpu_sec * 1000u));
+	return p->lim.cpu_sec && (sig == SIGXCPU || sig == SIGKILL) &&
+	       cpu_ms(&o->main_usage) * 2u >= p->lim.cpu_sec * 1000u;
+}
+
+/* output-limit needs -f: sandrun sets no RLIMIT_FSIZE of its own, so without -f a SIGXFSZ
+ * comes from an inherited limit or from the program itself, and is reported as signaled. */
+static bool hit_output_limit(const struct policy *p, const struct outcome *o)
+{
+	return p->lim.fsize_bytes && WIFSIGNALED(o->wait_status) && WTERMSIG(o->wait_status) == SIGXFSZ;
 }
 
 static bool hit_memory_limit(const struct policy *p, const struct outcome *o)
@@ -1050,7 +1038,7 @@ static void decide(const struct policy *p, const struct outcome *o, struct verdi
 		*v = (struct verdict){ "memory-limit", WIFEXITED(ws) ? WEXITSTATUS(ws) : -1,
 				       WIFSIGNALED(ws) ? WTERMSIG(ws) : 0, program_status(ws),
 				       "peak memory reached the limit" };
-	} else if (WIFSIGNALED(ws) && WTERMSIG(ws) == SIGXFSZ) {
+	} else if (hit_output_limit(p, o)) {
 		*v = (struct verdict){ "output-limit", -1, SIGXFSZ, 128 + SIGXFSZ, "file size limit exceeded" };
 	} else if (WIFEXITED(ws)) {
 		*v = (struct verdict){ "exited", WEXITSTATUS(ws), 0, WEXITSTATUS(ws), "" };
@@ -1144,6 +1132,7 @@ static void json_protections(struct out *f, const struct policy *p)
 	if (p->fs.abi >= 3)
 		n = landlock_protections(p->fs.abi, p->fs.allow_net, rows, MAX_PROTECTIONS);
 	n += filter_protections(&p->sys, rows + n, MAX_PROTECTIONS - n);
+	n += caps_protections(rows + n, MAX_PROTECTIONS - n);
 	out_printf(f, "  \"protections\": [");
 	for (size_t i = 0; i < n; i++) {
 		out_printf(f, "%s\n    { \"name\": ", i ? "," : "");
@@ -1212,56 +1201,25 @@ static void json_report(struct out *f, const struct policy *p, const struct outc
 	out_printf(f, "}\n");
 }
 
-/*
- * A new file beside the report, named after sandrun's pid, created with O_EXCL and mode
- * 0644 directly: no fchmod, which an outer sandrun's filter would deny when nested.
- */
-static int create_report_temp(char *tmp, size_t size)
-{
-	for (unsigned attempt = 0; attempt < 100; attempt++) {
-		size_t n = out_format(tmp, size, "%s.sandrun-%ld-%u", report_path, (long)getpid(),
-				      attempt);
-		int fd;
-
-		if (n >= size) {
-			errno = ENAMETOOLONG;
-			return -1;
-		}
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-		if (fd >= 0 || errno != EEXIST)
-			return fd;
-	}
-	return -1;
-}
-
-/* Temporary file beside the report, fsync, rename: a reader sees all or nothing. */
+/* The whole report in memory, then to --report and --report-fd (outputs.c): a reader of
+ * either sees all of it or nothing. Two passes: the first measures, the second writes. */
 static bool write_report(const struct policy *p, const struct outcome *o, const struct verdict *v)
 {
-	char tmp[PATH_MAX], buf[4096];
-	int fd = create_report_temp(tmp, sizeof tmp);
-	struct out f = { .fd = fd, .buf = buf, .size = sizeof buf };
+	char probe[1];
+	struct out f = { .fd = -1, .buf = probe, .size = sizeof probe };
+	char *text;
 	bool ok;
-	int err;
 
-	if (fd < 0) {
-		out_warn("--report %s: %s", report_path, strerror(errno));
+	json_report(&f, p, o, v);
+	text = malloc(f.len + 1);
+	if (!text) {
+		out_warn("--report: out of memory; report not written");
 		return false;
 	}
+	f = (struct out){ .fd = -1, .buf = text, .size = f.len + 1 };
 	json_report(&f, p, o, v);
-	ok = out_flush(&f) && fsync(fd) == 0;
-	err = f.err ? f.err : errno;
-	if (close(fd) != 0 && ok) {
-		ok = false;
-		err = errno;
-	}
-	if (ok && rename(tmp, report_path) != 0) {
-		ok = false;
-		err = errno;
-	}
-	if (!ok) {
-		out_warn("--report %s: %s", report_path, strerror(err));
-		unlink(tmp);
-	}
+	ok = outputs_report_write(report_path, text, f.len);
+	free(text);
 	return ok;
 }
 
@@ -1271,32 +1229,10 @@ static void write_setup_error_report(void)
 	struct outcome o = { 0 };
 	struct verdict v = { "setup-error", -1, 0, EXIT_SETUP, "" };
 
-	if (!report_path)
+	if (!report_path && report_fd < 0)
 		return;
 	out_format(v.message, sizeof v.message, "%s", last_error);
 	(void)write_report(report_policy ? report_policy : &none, &o, &v);
-}
-
-/* Checks before the run that the report can be written where asked. */
-static void check_report_dir(void)
-{
-	char dir[PATH_MAX];
-	const char *slash;
-
-	if (!report_path)
-		return;
-	slash = strrchr(report_path, '/');
-	if (!slash)
-		out_format(dir, sizeof dir, ".");
-	else
-		out_format(dir, sizeof dir, "%.*s", (int)(slash - report_path) + (slash == report_path),
-			   report_path);
-	if (access(dir, W_OK | X_OK) != 0) {
-		const char *saved = report_path;
-
-		report_path = NULL;   /* there is nowhere to write the setup-error report */
-		die_sys("--report %s: directory %s", saved, dir);
-	}
 }
 
 /* ---- the child's setup, in order ---- */
@@ -1415,7 +1351,9 @@ static void child_setup(const struct policy *p)
 	redirect_stdio(p);            /* files were opened by sandrun, before any confinement */
 	disable_core_dumps();
 	apply_rlimits(p, false);      /* as root still: hard limits may need lowering only */
+	caps_drop_bounding();         /* needs CAP_SETPCAP, gone after the identity change */
 	drop_identity(p);             /* setgroups, setresgid, setresuid, then read them back */
+	caps_clear();                 /* ambient, permitted, effective, inheritable: empty */
 	apply_rlimits(p, true);       /* RLIMIT_NPROC counts the new uid's processes */
 	change_dir(p);                /* with the run's own uid, so DAC applies to it */
 	pgroup_child_set_deathsig();  /* after the identity change, which clears it */
@@ -1457,7 +1395,7 @@ int main(int argc, char **argv)
 	p.argv = argv + prog;
 	default_procs(&p.lim);        /* no run without a process cap (#13.6) */
 	/* Denied calls are recorded only where someone will read them. */
-	p.sys.log_calls = p.sys.log_denied || report_path != NULL;
+	p.sys.log_calls = p.sys.log_denied || report_path != NULL || report_fd >= 0;
 	p.fs.abi = landlock_probe();
 	p.sys.signal_scoped = p.fs.abi >= 6;   /* below, filter rows guard sandrun (filter.c) */
 	if (cli.print_policy) {
@@ -1470,7 +1408,7 @@ int main(int argc, char **argv)
 		finish_stdout();
 		return 0;
 	}
-	check_report_dir();
+	outputs_report_prepare(report_path, report_fd);   /* dir held, fd checked, or 125 */
 	check_identity(&p);
 	check_chdir(&p);
 	open_stdio(&cli, &p);
@@ -1480,9 +1418,11 @@ int main(int argc, char **argv)
 	pgroup_init();
 	pgroup_run(&p, child_setup, &out);
 	decide(&p, &out, &verdict);
-	/* The report first: the verdict line goes to a stderr the program may have stalled. */
-	if (report_path && !write_report(&p, &out, &verdict))
-		return EXIT_SETUP;
+	/* The report first: the verdict line goes to a stderr the program may have stalled.
+	 * A report that could not be written is its own status: the run happened, never 125. */
+	bool reported = !(report_path || report_fd >= 0) || write_report(&p, &out, &verdict);
 	print_verdict(&verdict, &out);
+	if (!reported)
+		return EXIT_REPORT;   /* stderr said why */
 	return verdict.sandrun_exit;
 }

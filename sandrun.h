@@ -21,6 +21,7 @@ enum {
 	EXIT_SETUP = 125,       /* sandrun could not confine the run, or was called wrongly */
 	EXIT_CANNOT_EXEC = 126, /* PROGRAM exists but could not be executed */
 	EXIT_NOT_FOUND = 127,   /* PROGRAM not found */
+	EXIT_REPORT = 123,      /* the run happened, but its report could not be written */
 };
 
 /* A list of strings given by a repeatable option, in command-line order. */
@@ -186,5 +187,20 @@ void guard_set_deadline(uint64_t deadline_ms);   /* bound writes by it too; 0 = 
 void guard_dropped(uint64_t *lines, uint64_t *bytes);   /* stderr writes cut off or failed */
 void guard_save_terminal(void);                  /* termios and window size of fds 0-2 */
 void guard_restore_terminal(void);               /* back as saved, TCSANOW, bounded */
+/* ---- outputs.c: -i/-o/-e and the report's place, opened following no symlink ---- */
+/* Before fork: opens -i, -o, -e (paths[i] NULL = inherit) into fds[]; 125 on a refused path. */
+void outputs_open_stdio(const char *const paths[3], int fds[3]);
+/* Before anything runs: --report's directory resolved and held, its final name checked,
+ * --report-fd checked (open, writable, close-on-exec); 125 otherwise. */
+void outputs_report_prepare(const char *path, int fd);
+/* At the end, or from die: writes text to --report (temporary file, fsync, renameat in the
+ * held directory) and to --report-fd. false: a line is on stderr already. */
+bool outputs_report_write(const char *path, const char *text, size_t len);
+
+/* ---- caps.c: capabilities, emptied in the child before exec ---- */
+void caps_drop_bounding(void);   /* child, before the identity change: needs CAP_SETPCAP */
+void caps_clear(void);           /* child, after it: ambient, capset empty, capget check */
+bool caps_can_drop_bounding(void);   /* sandrun holds CAP_SETPCAP in its effective set */
+size_t caps_protections(struct protection *out, size_t max);   /* rows "capabilities", "caps-bounding" */
 
 #endif
