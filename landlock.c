@@ -17,7 +17,9 @@
  *   sockets and signals reach only processes of the same sandbox.
  * - Every path is resolved once, here, before fork; a bad one is exit 125 naming it. A
  *   -R dir whose content a mount also shows elsewhere (bind mount, the filesystem
- *   mounted twice) is refused unless that place is denied too.
+ *   mounted twice, an overlayfs one of whose layers holds it or lies in it, as
+ *   mountinfo's lowerdir/upperdir/workdir name them) is refused unless that place is
+ *   denied too.
  * Does not (Landlock ABI <= 7 cannot, see MECHANISMS.md 1.6):
  * - stop chmod, chown, utimes or xattr changes on files DAC lets the uid change, nor
  *   TIOCSTI on an inherited terminal: filter.c denies those calls;
@@ -457,6 +459,8 @@ struct mount_row {
 	dev_t dev;
 	char *root;           /* the directory of its filesystem the mount shows */
 	char *point;          /* where it shows it */
+	char **layers;        /* overlayfs only: lowerdirs, upperdir, workdir; else NULL */
+	size_t layer_count;
 };
 
 /* mountinfo writes space, tab, newline and backslash as a backslash and 3 octal digits. */
@@ -568,6 +572,89 @@ fail:
 	return NULL;
 }
 
+/* ---- overlayfs: its layers are other views of whatever they hold ---- */
+
+/* One layer path, unescaped, canonical when it still resolves (mountinfo shows it as
+ * given at mount time), appended to m->layers. */
+static void add_layer(struct mount_row *m, const char *given)
+{
+	char *real = realpath(given, NULL), **grown;
+
+	if (!real)
+		real = strdup(given);   /* gone or unreachable: compare the text as shown */
+	grown = realloc(m->layers, (m->layer_count + 1) * sizeof *grown);
+	if (!real || !grown)
+		die("out of memory");
+	m->layers = grown;
+	m->layers[m->layer_count++] = real;
+}
+
+/*
+ * A layer option's value as mountinfo shows it: seq_escape writes space, tab, newline,
+ * backslash, comma and (newer kernels, in lowerdir) colon as \ and 3 octal digits. In a
+ * lowerdir list a raw ':' separates layers ("::" marks data-only ones) and, from kernels
+ * that show the option as the user typed it, "\:" (\134 then ':') is a colon of a path.
+ * The value ends at the next raw ','.
+ */
+static const char *add_layer_list(struct mount_row *m, const char *s, bool is_list)
+{
+	char path[PATH_MAX];
+	size_t len = 0;
+
+	for (;; s++) {
+		char c = *s;
+
+		if (c == '\0' || c == ',' || (is_list && c == ':')) {
+			path[len] = '\0';
+			if (len > 0)
+				add_layer(m, path);
+			len = 0;
+			if (c != ':')
+				return s;
+			continue;
+		}
+		if (c == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			c = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+			if (c == '\\' && is_list && s[1] == ':')
+				c = *++s;   /* "\:" as the user typed it: a colon of the path */
+		}
+		if (len + 1 >= sizeof path)
+			die("--deny-read: overlay layer path too long in /proc/self/mountinfo");
+		path[len++] = c;
+	}
+}
+
+/* The layers of an overlayfs mountinfo line ("... - overlay SOURCE OPTS"); a line of
+ * another type is left alone. Paths are escaped, so " - " is only the separator. */
+static void read_overlay_layers(struct mount_row *m, const char *line)
+{
+	static const struct { const char *key; bool is_list; } keys[] = {
+		{ "lowerdir=", true }, { "lowerdir+=", false }, { "datadir+=", false },
+		{ "upperdir=", false }, { "workdir=", false },
+	};
+	const char *sep = strstr(line, " - "), *opts;
+
+	m->layers = NULL;
+	m->layer_count = 0;
+	if (!sep || strncmp(sep + 3, "overlay ", 8) != 0)
+		return;
+	opts = strchr(sep + 11, ' ');   /* after the source */
+	if (!opts)
+		die("--deny-read: overlay mount without options in /proc/self/mountinfo: %s", line);
+	for (const char *o = opts + 1; *o; o += *o == ',') {
+		size_t k = 0;
+
+		while (k < sizeof keys / sizeof keys[0] && strncmp(o, keys[k].key, strlen(keys[k].key)))
+			k++;
+		if (k < sizeof keys / sizeof keys[0])
+			o = add_layer_list(m, o + strlen(keys[k].key), keys[k].is_list);
+		else
+			o += strcspn(o, ",");
+	}
+}
+
 static struct mount_row *read_mounts(size_t *count)
 {
 	char *text = read_whole("/proc/self/mountinfo"), *line, *next;
@@ -587,6 +674,7 @@ static struct mount_row *read_mounts(size_t *count)
 		if (!grown)
 			die("out of memory");
 		rows = grown;
+		read_overlay_layers(&rows[n], line);   /* before the parse cuts the line */
 		/* Fields: id, parent id, major:minor, root, mount point, ... */
 		if (!parse_mount_line(line, &major, &minor, root, point))
 			die("--deny-read: unexpected /proc/self/mountinfo line: %s", line);
@@ -670,6 +758,33 @@ static void refuse_other_views(const struct spot *d, const struct mount_row *row
 	}
 }
 
+/*
+ * An overlayfs shows its layers' content at its mount point, under its own device
+ * number, so the device comparison above cannot see it. A deny dir inside a layer shows
+ * at the same place beneath the mount point; a layer inside a deny dir (or the workdir,
+ * overlay's scratch space, anywhere near it) puts deny content somewhere in the merged
+ * view, so the mount point as a whole must be denied.
+ */
+static void refuse_overlay_views(const struct spot *d, const struct mount_row *m)
+{
+	char alias[PATH_MAX];
+
+	for (size_t i = 0; i < m->layer_count; i++) {
+		const char *layer = m->layers[i];
+
+		if (path_within(d->real, layer))          /* the dir lies in a layer */
+			rebase(alias, d->real, layer, m->point);
+		else if (path_within(layer, d->real))     /* a layer lies in the dir */
+			out_format(alias, sizeof alias, "%s", m->point);
+		else
+			continue;
+		if (deny_holding(alias) || deny_holding(m->point))
+			continue;
+		die("--deny-read %s: also visible at %s through the overlay mounted there (layer "
+		    "%s); deny that path too", d->real, alias, layer);
+	}
+}
+
 static void refuse_deny_aliases(void)
 {
 	struct mount_row *rows;
@@ -678,9 +793,15 @@ static void refuse_deny_aliases(void)
 	if (ll.deny.count == 0)
 		return;
 	rows = read_mounts(&n);
-	for (size_t i = 0; i < ll.deny.count; i++)
+	for (size_t i = 0; i < ll.deny.count; i++) {
 		refuse_other_views(&ll.deny.items[i], rows, n);
+		for (size_t j = 0; j < n; j++)
+			refuse_overlay_views(&ll.deny.items[i], &rows[j]);
+	}
 	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < rows[i].layer_count; j++)
+			free(rows[i].layers[j]);
+		free(rows[i].layers);
 		free(rows[i].root);
 		free(rows[i].point);
 	}
