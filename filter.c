@@ -16,8 +16,8 @@
  *   userfaultfd interfaces, keyrings, tracing other processes, personality changes,
  *   prlimit64 on another process, leaving the process group (setsid, setpgid),
  *   kill/tgkill of pid -1, terminal input injection (TIOCSTI, TIOCLINUX), socket() of
- *   every family (AF_UNIX with --allow-unix, all with --allow-net), socketpair() other
- *   than AF_UNIX; without --allow-metadata the chmod, chown, xattr, inode-flag and
+ *   every family (AF_UNIX with --allow-unix, all with --allow-net; with port rules only
+ *   TCP stream sockets and no MSG_FASTOPEN sends), socketpair() other than AF_UNIX; without --allow-metadata the chmod, chown, xattr, inode-flag and
  *   timestamp calls; with --procs 1, fork, vfork and clone without CLONE_THREAD (EAGAIN).
  * - Every other call is allowed on its arch and number alone, never on an argument, so
  *   the kernel's per-filter action cache (5.11+) answers it without running the program.
@@ -56,6 +56,7 @@
 #include <linux/filter.h>
 #include <linux/fs.h>
 #include <linux/seccomp.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -158,12 +159,17 @@ enum when {
 	NO_NET,        /* without --allow-net */
 	NO_METADATA,   /* without --allow-metadata */
 	NO_NEW_PROCS,  /* --procs 1 */
+	TCP_ONLY,      /* port rules (--allow-connect/--allow-bind), no --allow-unix/--allow-net */
+	TCP_UNIX,      /* port rules and --allow-unix, no --allow-net */
+	TCP_PORTS,     /* port rules, no --allow-net */
 };
 
 static const char *const when_names[] = {
 	[ALWAYS] = "always", [NO_SOCKETS] = "no --allow-unix/--allow-net",
 	[UNIX_ONLY] = "--allow-unix", [NO_NET] = "no --allow-net",
 	[NO_METADATA] = "no --allow-metadata", [NO_NEW_PROCS] = "--procs 1",
+	[TCP_ONLY] = "port rules, no --allow-unix", [TCP_UNIX] = "port rules + --allow-unix",
+	[TCP_PORTS] = "port rules",
 };
 
 enum group { NAMESPACES, KERNEL, TRACING, KEYRING, IDENTITY, PGROUP, SIGNALS, TERMINAL,
@@ -329,6 +335,35 @@ static const struct rule rules[] = {
 	{ NETWORK, SYS(socket),     EPERM, NO_TEST, NO_SOCKETS },
 	{ NETWORK, SYS(socket),     EPERM, ARG_NE32(0, AF_UNIX), UNIX_ONLY },
 	{ NETWORK, SYS(socketpair), EPERM, ARG_NE32(0, AF_UNIX), NO_NET },
+	/* Port rules (--allow-connect, --allow-bind): Landlock decides the port of a TCP
+	 * connect or bind and nothing else, so no other socket may exist. Family, type and
+	 * protocol are ints. Family: AF_INET or AF_INET6 (with --allow-unix also AF_UNIX: no
+	 * row can test two values besides, so ~0xb leaves 0-3 and 8-11, and the rows after it
+	 * take out AF_AX25, AF_ATMPVC, AF_X25 and AF_ROSE; AF_UNSPEC fails EAFNOSUPPORT). */
+	{ NETWORK, SYS(socket), EPERM, ARG_NOT_EITHER32(0, AF_INET, AF_INET6), TCP_ONLY },
+	{ NETWORK, SYS(socket), EPERM, ARG_ANY_BIT32(0, ~(AF_UNIX | AF_INET | AF_INET6)), TCP_UNIX },
+	{ NETWORK, SYS(socket), EPERM, ARG_EQ32(0, AF_AX25), TCP_UNIX },
+	{ NETWORK, SYS(socket), EPERM, ARG_EQ32(0, AF_ATMPVC), TCP_UNIX },
+	{ NETWORK, SYS(socket), EPERM, ARG_EQ32(0, AF_X25), TCP_UNIX },
+	{ NETWORK, SYS(socket), EPERM, ARG_EQ32(0, AF_ROSE), TCP_UNIX },
+	/* Type: the kernel takes type & 0xf (SOCK_TYPE_MASK) and refuses other bits than
+	 * SOCK_NONBLOCK and SOCK_CLOEXEC, so a type passing "no bit of 0xe" has low nibble 0
+	 * (invalid) or 1, SOCK_STREAM: DGRAM 2, RAW 3, RDM 4, SEQPACKET 5, DCCP 6 and PACKET
+	 * 10 all set one. This holds AF_UNIX to SOCK_STREAM too under --allow-unix: the
+	 * filter cannot test the type for one family only (README says so). */
+	{ NETWORK, SYS(socket), EPERM, ARG_ANY_BIT32(1, 0xe), TCP_PORTS },
+	/* Protocol: 0 or IPPROTO_TCP. Landlock checks only sockets that are TCP proper
+	 * (sk_is_tcp, since the 2025 fix "landlock: Fix non-TCP sockets restriction"): a
+	 * SOCK_STREAM socket of IPPROTO_MPTCP or IPPROTO_SCTP would reach any port. */
+	{ NETWORK, SYS(socket), EPERM, ARG_NOT_EITHER32(2, 0, IPPROTO_TCP), TCP_PORTS },
+	/* TCP Fast Open: sendto/sendmsg with MSG_FASTOPEN connects inside tcp_sendmsg, where
+	 * no LSM connect hook runs (landlock-lsm/linux issue 41, open for the kernels that
+	 * have ABI 4): an unlisted port could be reached. Linux 6.18 was seen answering
+	 * EACCES itself; the rows keep older kernels closed. flags is an unsigned int. They
+	 * make these calls test an argument on every call, under port rules only. */
+	{ NETWORK, SYS(sendto),   EPERM, ARG_ANY_BIT32(3, MSG_FASTOPEN), TCP_PORTS },
+	{ NETWORK, SYS(sendmsg),  EPERM, ARG_ANY_BIT32(2, MSG_FASTOPEN), TCP_PORTS },
+	{ NETWORK, SYS(sendmmsg), EPERM, ARG_ANY_BIT32(3, MSG_FASTOPEN), TCP_PORTS },
 
 	/* Metadata: Landlock has no right for modes, owners, xattrs, inode flags or times, so
 	 * without these rows a program could change them on any file its uid owns, or
@@ -392,11 +427,14 @@ static bool rule_active(const struct rule *r, const struct sys_policy *sys)
 {
 	switch ((enum when)r->when) {
 	case ALWAYS:       return true;
-	case NO_SOCKETS:   return !sys->allow_unix && !sys->allow_net;
-	case UNIX_ONLY:    return sys->allow_unix && !sys->allow_net;
+	case NO_SOCKETS:   return !sys->allow_unix && !sys->allow_net && !sys->tcp_ports;
+	case UNIX_ONLY:    return sys->allow_unix && !sys->allow_net && !sys->tcp_ports;
 	case NO_NET:       return !sys->allow_net;
 	case NO_METADATA:  return !sys->allow_metadata;
 	case NO_NEW_PROCS: return sys->no_new_procs;
+	case TCP_ONLY:     return sys->tcp_ports && !sys->allow_unix && !sys->allow_net;
+	case TCP_UNIX:     return sys->tcp_ports && sys->allow_unix && !sys->allow_net;
+	case TCP_PORTS:    return sys->tcp_ports && !sys->allow_net;
 	}
 	return true;   /* unreachable; an unknown row stays in force */
 }
@@ -1281,6 +1319,10 @@ static const char *network_detail(const struct sys_policy *sys)
 {
 	if (sys->allow_net)
 		return "--allow-net: socket() allowed for every family";
+	if (sys->tcp_ports && sys->allow_unix)
+		return "port rules: socket() only AF_INET/AF_INET6/AF_UNIX, SOCK_STREAM, TCP; no MSG_FASTOPEN";
+	if (sys->tcp_ports)
+		return "port rules: socket() only AF_INET/AF_INET6, SOCK_STREAM, TCP; no MSG_FASTOPEN";
 	if (sys->allow_unix)
 		return "socket() denied except AF_UNIX (--allow-unix)";
 	return "socket() denied for every family; socketpair(AF_UNIX) works";

@@ -13,8 +13,10 @@
  *   be read, listed, executed or written, even inside a -W dir (deny wins). -A PATH:
  *   strict mode, read only beneath the -A paths and the -W dirs. A -W or -A path inside
  *   a -R dir is refused (125): a deny dir has no holes.
- * - ABI >= 4: TCP bind and connect denied unless --allow-net. ABI >= 6: abstract unix
- *   sockets and signals reach only processes of the same sandbox.
+ * - ABI >= 4: TCP bind and connect denied unless --allow-net; --allow-connect and
+ *   --allow-bind PORT|A-B add one Landlock port rule per listed port (bounded, 65536 per
+ *   option), and are refused below ABI 4 or with --allow-net (125). ABI >= 6: abstract
+ *   unix sockets and signals reach only processes of the same sandbox.
  * - Every path is resolved once, here, before fork; a bad one is exit 125 naming it. A
  *   -R dir whose content a mount also shows elsewhere (bind mount, the filesystem
  *   mounted twice, an overlayfs one of whose layers holds it or lies in it, as
@@ -60,6 +62,13 @@
 #define LANDLOCK_ACCESS_NET_BIND_TCP (1ULL << 0)      /* ABI 4 */
 #define LANDLOCK_ACCESS_NET_CONNECT_TCP (1ULL << 1)
 #endif
+/* ABI 4's port rule; the 6.1 header has neither the type nor its attribute. */
+#define RULE_NET_PORT 2   /* LANDLOCK_RULE_NET_PORT */
+struct net_port_attr {    /* struct landlock_net_port_attr */
+	uint64_t allowed_access;
+	uint64_t port;        /* host byte order */
+};
+_Static_assert(sizeof(struct net_port_attr) == 16, "net_port_attr is two u64");
 #ifndef LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
 #define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)   /* ABI 6 */
 #define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
@@ -184,6 +193,8 @@ static struct {
 	bool keep_rules;
 	struct rule_record *rules;
 	size_t rule_count, rule_cap;
+	const struct fs_policy *ports;     /* set by prepare: the port rules for the rows */
+	size_t port_rule_count;
 } ll = { .ruleset_fd = -1 };
 
 /* ---- ABI ---- */
@@ -970,6 +981,84 @@ static void close_spots(struct spots *s)
 		close(s->items[i].fd);
 }
 
+/* ---- TCP ports (ABI 4): --allow-connect, --allow-bind ---- */
+
+/*
+ * Landlock takes one rule per port (ABI 4-7 have no ranges), so a range A-B costs B-A+1
+ * landlock_add_rule calls, about 1.2 us each: the whole range 1-65535 adds some 80 ms to
+ * the start. Each option's ports are bounded by MAX_PORTS in total, so a mistyped list
+ * cannot make the setup run away; one full range fits.
+ */
+enum { MAX_PORTS = 65536 };
+
+/* Decimal digits, at most 65535; the end of them, or NULL. */
+static const char *parse_port(const char *s, uint16_t *out)
+{
+	uint32_t v = 0;
+	const char *c = s;
+
+	for (; *c >= '0' && *c <= '9'; c++) {
+		v = v * 10 + (uint32_t)(*c - '0');
+		if (v > 65535)
+			return NULL;
+	}
+	*out = (uint16_t)v;
+	return c == s ? NULL : c;
+}
+
+void landlock_add_ports(struct port_list *l, const char *opt, const char *arg, bool zero_ok)
+{
+	struct port_range r;
+	const char *end = parse_port(arg, &r.first);
+	struct port_range *grown;
+
+	if (end && *end == '-')
+		end = parse_port(end + 1, &r.last);
+	else
+		r.last = r.first;
+	if (!end || *end != '\0' || r.first > r.last)
+		die("%s %s: expected a TCP port 0-65535 or a range A-B with A <= B", opt, arg);
+	if (r.first == 0 && !zero_ok)
+		die("%s %s: port 0 is not a port one can connect to", opt, arg);
+	if (l->total + (uint32_t)(r.last - r.first) + 1 > MAX_PORTS)
+		die("%s %s: more than %d ports in all", opt, arg, MAX_PORTS);
+	grown = realloc(l->items, (l->count + 1) * sizeof *grown);
+	if (!grown)
+		die("out of memory");
+	l->items = grown;
+	l->items[l->count++] = r;
+	l->total += (uint32_t)(r.last - r.first) + 1;
+}
+
+/* Port options need ABI 4, and leave no doubt with --allow-net: both are refused. */
+static void check_ports(const struct fs_policy *fs)
+{
+	const char *opt = fs->connect_ports.count ? "--allow-connect" : "--allow-bind";
+
+	if (fs->connect_ports.count == 0 && fs->bind_ports.count == 0)
+		return;
+	if (fs->allow_net)
+		die("%s with --allow-net: conflicting policy (--allow-net allows every port; "
+		    "give one or the other)", opt);
+	if (fs->abi < 4)
+		die("%s: Landlock ABI %d found (kernel ABI %d%s); TCP port rules need ABI 4 "
+		    "(Linux 6.7)", opt, fs->abi, ll.kernel_abi,
+		    fs->abi < ll.kernel_abi ? ", capped by SANDRUN_MAX_ABI" : "");
+}
+
+static void add_port_rules(const struct port_list *l, uint64_t right, const char *opt)
+{
+	for (size_t i = 0; i < l->count; i++) {
+		for (uint32_t port = l->items[i].first; port <= l->items[i].last; port++) {
+			struct net_port_attr attr = { .allowed_access = right, .port = port };
+
+			if (syscall(SYS_landlock_add_rule, ll.ruleset_fd, RULE_NET_PORT, &attr, 0))
+				die_sys("%s: landlock_add_rule(port %u)", opt, port);
+			ll.port_rule_count++;
+		}
+	}
+}
+
 void landlock_prepare(struct fs_policy *fs)
 {
 	struct spot root = { .opt = "/", .real = "/", .is_dir = true };
@@ -982,8 +1071,12 @@ void landlock_prepare(struct fs_policy *fs)
 	refuse_grants_inside_deny(&ll.write);
 	refuse_grants_inside_deny(&ll.read);
 	refuse_deny_aliases();
+	check_ports(fs);
 	compute_handled(fs);
 	ll.ruleset_fd = create_ruleset();
+	ll.ports = fs;
+	add_port_rules(&fs->connect_ports, LANDLOCK_ACCESS_NET_CONNECT_TCP, "--allow-connect");
+	add_port_rules(&fs->bind_ports, LANDLOCK_ACCESS_NET_BIND_TCP, "--allow-bind");
 	if (ll.read.count == 0) {
 		root.fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (root.fd < 0)
@@ -1016,6 +1109,39 @@ void landlock_apply(struct fs_policy *fs)
 
 /* ---- what auditors see ---- */
 
+/* "8080 9000-9010", or "none"; port 0 of bind reads "0 (ephemeral)". */
+static void format_ports(struct out *out, const struct port_list *l)
+{
+	if (l->count == 0)
+		out_puts(out, "none");
+	for (size_t i = 0; i < l->count; i++) {
+		const struct port_range *r = &l->items[i];
+
+		out_printf(out, "%s%u", i ? " " : "", (unsigned)r->first);
+		if (r->last != r->first)
+			out_printf(out, "-%u", (unsigned)r->last);
+		if (r->first == 0)
+			out_puts(out, " (ephemeral)");
+	}
+}
+
+/* The landlock-tcp row's detail when port rules are given; cut (with "...") past the
+ * buffer, --print-policy lists them whole. */
+static const char *ports_detail(void)
+{
+	static char text[256];
+	struct out o = { .fd = -1, .buf = text, .size = sizeof text };
+
+	out_puts(&o, "TCP connect only to ports ");
+	format_ports(&o, &ll.ports->connect_ports);
+	out_puts(&o, "; bind only to ports ");
+	format_ports(&o, &ll.ports->bind_ports);
+	out_puts(&o, " (ABI 4)");
+	if (o.len >= sizeof text)
+		memcpy(text + sizeof text - 4, "...", 4);
+	return text;
+}
+
 static void print_bits(struct out *out, const struct bit_name *names, uint64_t bits, const char *none)
 {
 	if (bits == 0)
@@ -1038,6 +1164,14 @@ void landlock_print(const struct fs_policy *fs, struct out *out)
 	out_printf(out, "landlock: handled network rights:");
 	print_bits(out, net_names, ll.handled_net,
 		   fs->allow_net ? "none (--allow-net)" : "none (TCP needs ABI 4)");
+	if (fs->connect_ports.count || fs->bind_ports.count) {
+		out_puts(out, "landlock: tcp connect allowed to ports: ");
+		format_ports(out, &fs->connect_ports);
+		out_puts(out, "\nlandlock: tcp bind allowed to ports: ");
+		format_ports(out, &fs->bind_ports);
+		out_printf(out, "\nlandlock: %zu port rules; every other TCP connect and bind fails "
+			   "EACCES\n", ll.port_rule_count);
+	}
 	out_printf(out, "landlock: scoped:");
 	print_bits(out, scope_names, ll.scoped, "none (needs ABI 6)");
 	out_printf(out, "landlock: refer in -W dirs: %s\n", (ll.write_rights & R(REFER)) ? "granted"
@@ -1062,6 +1196,9 @@ size_t landlock_protections(int abi, bool allow_net, struct protection *out, siz
 		out[n].detail = out[n].active ? row->on : row->off;
 		if (row->is_tcp && allow_net && abi >= row->abi)
 			out[n].detail = "TCP bind/connect allowed by --allow-net";
+		if (row->is_tcp && out[n].active && ll.ports &&
+		    (ll.ports->connect_ports.count || ll.ports->bind_ports.count))
+			out[n].detail = ports_detail();
 	}
 	return n;
 }

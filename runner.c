@@ -461,6 +461,7 @@ static bool parse_user(const char *s, uid_t *uid, gid_t *gid)
 enum {
 	OPT_CLEAN_ENV = 256, OPT_ALLOW_UNIX, OPT_ALLOW_NET, OPT_ALLOW_METADATA, OPT_PRINT_POLICY,
 	OPT_DATA, OPT_REPORT, OPT_LOG_DENIED,
+	OPT_ALLOW_CONNECT, OPT_ALLOW_BIND,
 };
 
 struct option_row {
@@ -496,6 +497,8 @@ static const struct option_row option_rows[] = {
 	{ "print-policy", OPT_PRINT_POLICY, NULL, "print the Landlock rules and the syscall filter, run nothing" },
 	{ "help", 'h', NULL, "show this help and exit" },
 	{ "version", 'V', NULL, "show the version and what this kernel offers, and exit" },
+	{ "allow-connect", OPT_ALLOW_CONNECT, "PORT", "allow TCP connect to PORT or range A-B only (repeatable; Landlock ABI 4)" },
+	{ "allow-bind", OPT_ALLOW_BIND, "PORT", "allow TCP bind to PORT or A-B only, 0 = ephemeral (repeatable; ABI 4)" },
 };
 #define OPTION_COUNT (sizeof option_rows / sizeof option_rows[0])
 
@@ -614,6 +617,14 @@ static void handle_option(int key, const char *arg, struct policy *p, struct cli
 	case OPT_REPORT: report_path = nonempty_path("--report", arg); break;
 	case OPT_LOG_DENIED: p->sys.log_denied = true; break;
 	case OPT_PRINT_POLICY: cli->print_policy = true; break;
+	case OPT_ALLOW_CONNECT:
+		landlock_add_ports(&p->fs.connect_ports, "--allow-connect", arg, false);
+		p->sys.tcp_ports = true;
+		break;
+	case OPT_ALLOW_BIND:
+		landlock_add_ports(&p->fs.bind_ports, "--allow-bind", arg, true);
+		p->sys.tcp_ports = true;
+		break;
 	default:
 		die("internal error: option %d has no handler", key);
 	}

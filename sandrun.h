@@ -29,6 +29,17 @@ struct strlist {
 	size_t count;
 };
 
+/* TCP ports given by --allow-connect or --allow-bind, as ranges first..last (one port:
+ * first == last); landlock.c parses and bounds them. */
+struct port_range {
+	uint16_t first, last;
+};
+struct port_list {
+	struct port_range *items;
+	size_t count;
+	uint32_t total;               /* ports over all ranges, duplicates counted */
+};
+
 /* Filesystem policy: landlock.c reads it, runner.c fills it from the options. */
 struct fs_policy {
 	struct strlist allow_write;   /* -W: full write rights beneath each dir */
@@ -38,6 +49,8 @@ struct fs_policy {
 	int abi;                      /* Landlock ABI in use, after the probe and the build cap */
 	int ruleset_fd;               /* built in sandrun before fork; -1 until then */
 	bool keep_rules;              /* --print-policy: each rule added is kept to be printed */
+	struct port_list connect_ports;   /* --allow-connect: Landlock NET_CONNECT_TCP rules */
+	struct port_list bind_ports;      /* --allow-bind: Landlock NET_BIND_TCP rules (0: ephemeral) */
 };
 
 /* Syscall policy: filter.c reads it, runner.c fills it from the options. */
@@ -48,6 +61,7 @@ struct sys_policy {
 	bool no_new_procs;            /* --procs 1: fork, vfork and non-thread clone fail EAGAIN */
 	bool log_denied;              /* --log-denied: a stderr line per newly denied syscall */
 	bool log_calls;               /* --report or --log-denied: logged rows ask sandrun */
+	bool tcp_ports;               /* --allow-connect/--allow-bind: TCP sockets only */
 };
 
 /* Resource limits; a limit of 0 means "not set". */
@@ -174,5 +188,9 @@ void pgroup_child_set_deathsig(void);            /* after the identity change, w
 void pgroup_child_close_fds(void);               /* all but 0-2 and the close-on-exec error pipe */
 _Noreturn void pgroup_child_report(int stage, int err, const char *msg);   /* pipe, then _exit */
 void pgroup_child_send_listener(int listener);   /* to sandrun (SCM_RIGHTS), then closed */
+
+/* ---- landlock.c: TCP port rules (--allow-connect, --allow-bind; ABI 4) ---- */
+/* Parses PORT or A-B into l; bad input is die naming opt and arg. */
+void landlock_add_ports(struct port_list *l, const char *opt, const char *arg, bool zero_ok);
 
 #endif
