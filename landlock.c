@@ -12,7 +12,8 @@
  *   -W DIR: full write beneath DIR (never device nodes). -R DIR: nothing beneath DIR can
  *   be read, listed, executed or written, even inside a -W dir (deny wins). -A PATH:
  *   strict mode, read only beneath the -A paths and the -W dirs. A -W or -A path inside
- *   a -R dir is refused (125): a deny dir has no holes.
+ *   a -R dir is refused (125): a deny dir has no holes. -H DIR: as -R for content, but
+ *   DIR's names stay listable and its parents keep listing (keeps_listing).
  * - ABI >= 4: TCP bind and connect denied unless --allow-net; --allow-connect and
  *   --allow-bind PORT|A-B add one Landlock port rule per listed port (bounded, 65536 per
  *   option), and are refused below ABI 4 or with --allow-net (125). ABI >= 6: abstract
@@ -169,6 +170,7 @@ struct spot {
 	int fd;               /* O_PATH, close-on-exec */
 	bool is_dir;
 	dev_t dev;
+	bool hide;            /* a -H dir: in ll.deny for the walk, its ancestors stay listable */
 };
 struct spots {
 	struct spot *items;
@@ -193,6 +195,7 @@ static struct {
 	bool keep_rules;
 	struct rule_record *rules;
 	size_t rule_count, rule_cap;
+	size_t hide_count;                 /* how many of ll.deny are -H dirs */
 	const struct fs_policy *ports;     /* set by prepare: the port rules for the rows */
 	size_t port_rule_count;
 } ll = { .ruleset_fd = -1 };
@@ -459,8 +462,8 @@ static void refuse_grants_inside_deny(const struct spots *grants)
 		const struct spot *d = deny_holding(g->real);
 
 		if (d)
-			die("%s %s is inside --deny-read %s: conflicting policy (nothing beneath a "
-			    "-R dir can be granted)", g->opt, g->real, d->real);
+			die("%s %s is inside %s %s: conflicting policy (nothing beneath a "
+			    "-R or -H dir can be granted)", g->opt, g->real, d->opt, d->real);
 	}
 }
 
@@ -764,8 +767,8 @@ static void refuse_other_views(const struct spot *d, const struct mount_row *row
 		if (strcmp(alias, d->real) == 0 || deny_holding(alias) || stat(alias, &st) != 0 ||
 		    st.st_dev != d->dev)
 			continue;
-		die("--deny-read %s: also visible at %s through a mount; deny that path too",
-		    d->real, alias);
+		die("%s %s: also visible at %s through a mount; deny that path too",
+		    d->opt, d->real, alias);
 	}
 }
 
@@ -791,8 +794,8 @@ static void refuse_overlay_views(const struct spot *d, const struct mount_row *m
 			continue;
 		if (deny_holding(alias) || deny_holding(m->point))
 			continue;
-		die("--deny-read %s: also visible at %s through the overlay mounted there (layer "
-		    "%s); deny that path too", d->real, alias, layer);
+		die("%s %s: also visible at %s through the overlay mounted there (layer "
+		    "%s); deny that path too", d->opt, d->real, alias, layer);
 	}
 }
 
@@ -876,6 +879,39 @@ static char *join_path(const char *dir, const char *name)
 static void walk_siblings(int dir_fd, const char *dir, uint64_t rights);
 
 /*
+ * -H DIR (hide): the walk treats DIR as a -R dir, so no rule grants anything beneath it,
+ * and then gives each ancestor it walks a rule of READ_DIR alone. Landlock rights inherit
+ * downward, so that rule also lets DIR and every directory beneath it be listed: names
+ * show, no file beneath DIR can be read, written, executed, created or removed (READ_DIR
+ * is the only right that reaches it). No other right can go on an ancestor: MAKE_REG
+ * there would let a file be created inside DIR (an authorized_keys in ~/.ssh), so new
+ * entries cannot be made directly in the ancestors (their other sub-dirs keep their
+ * rights). An ancestor that also holds a -R dir gets no READ_DIR: it would make the -R
+ * dir listable, and -R hides names too.
+ *
+ *     /home/u          READ_DIR only (ancestor of -H ~/.ssh): ls ~ works
+ *     |-- .ssh         -H: no rule; listable through ~'s READ_DIR, nothing readable
+ *     `-- proj         the walk's usual grant
+ */
+static bool keeps_listing(const char *dir)
+{
+	bool hides_below = false;
+
+	if (ll.hide_count == 0)
+		return false;
+	for (size_t i = 0; i < ll.deny.count; i++) {
+		const struct spot *d = &ll.deny.items[i];
+
+		if (strcmp(d->real, dir) == 0 || !path_within(d->real, dir))
+			continue;   /* not strictly beneath dir */
+		if (!d->hide)
+			return false;   /* listing dir would list a -R dir */
+		hides_below = true;
+	}
+	return hides_below;
+}
+
+/*
  * One directory entry met by the sibling walk, not a deny dir: an ancestor of one is
  * walked in turn, a symlink gets nothing (its target has its own place in the tree),
  * anything else gets the grant, which then covers everything beneath it.
@@ -930,6 +966,9 @@ static void walk_siblings(int dir_fd, const char *dir, uint64_t rights)
 	int list_fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = list_fd < 0 ? NULL : fdopendir(list_fd);
 	struct dirent *e;
+
+	if ((rights & R(READ_DIR)) && keeps_listing(dir))
+		add_rule(dir_fd, dir, true, R(READ_DIR));
 
 	/* A runner that cannot list an ancestor cannot build its siblings' grants. */
 	if (!d)
@@ -1059,12 +1098,35 @@ static void add_port_rules(const struct port_list *l, uint64_t right, const char
 	}
 }
 
+/* The -H dirs join ll.deny (the walk skips them like -R dirs), marked as hidden. */
+static void add_hide_dirs(const struct strlist *hide)
+{
+	struct spots h;
+	struct spot *grown;
+
+	resolve_list(&h, hide, "--hide", true);
+	if (h.count == 0)
+		return;
+	grown = realloc(ll.deny.items, (ll.deny.count + h.count) * sizeof *grown);
+	if (!grown)
+		die("out of memory");
+	for (size_t i = 0; i < h.count; i++) {
+		h.items[i].hide = true;
+		grown[ll.deny.count + i] = h.items[i];
+	}
+	ll.deny.items = grown;
+	ll.deny.count += h.count;
+	ll.hide_count = h.count;
+	free(h.items);
+}
+
 void landlock_prepare(struct fs_policy *fs)
 {
 	struct spot root = { .opt = "/", .real = "/", .is_dir = true };
 
 	ll.keep_rules = fs->keep_rules;
 	resolve_list(&ll.deny, &fs->deny_read, "--deny-read", true);
+	add_hide_dirs(&fs->hide);
 	sort_deny_dirs();
 	resolve_list(&ll.write, &fs->allow_write, "--allow-write", true);
 	resolve_list(&ll.read, &fs->allow_read, "--allow-read", false);

@@ -498,6 +498,7 @@ static const struct option_row option_rows[] = {
 	{ "help", 'h', NULL, "show this help and exit" },
 	{ "version", 'V', NULL, "show the version and what this kernel offers, and exit" },
 	{ "allow-connect", OPT_ALLOW_CONNECT, "PORT", "allow TCP connect to PORT or range A-B only (repeatable; Landlock ABI 4)" },
+	{ "hide", 'H', "DIR", "like -R, but DIR and its sub-dirs stay listable and its parents keep listing (repeatable)" },
 	{ "allow-bind", OPT_ALLOW_BIND, "PORT", "allow TCP bind to PORT or A-B only, 0 = ephemeral (repeatable; ABI 4)" },
 };
 #define OPTION_COUNT (sizeof option_rows / sizeof option_rows[0])
@@ -617,6 +618,7 @@ static void handle_option(int key, const char *arg, struct policy *p, struct cli
 	case OPT_REPORT: report_path = nonempty_path("--report", arg); break;
 	case OPT_LOG_DENIED: p->sys.log_denied = true; break;
 	case OPT_PRINT_POLICY: cli->print_policy = true; break;
+	case 'H': strlist_add(&p->fs.hide, arg); break;
 	case OPT_ALLOW_CONNECT:
 		landlock_add_ports(&p->fs.connect_ports, "--allow-connect", arg, false);
 		p->sys.tcp_ports = true;

@@ -51,6 +51,7 @@ struct fs_policy {
 	bool keep_rules;              /* --print-policy: each rule added is kept to be printed */
 	struct port_list connect_ports;   /* --allow-connect: Landlock NET_CONNECT_TCP rules */
 	struct port_list bind_ports;      /* --allow-bind: Landlock NET_BIND_TCP rules (0: ephemeral) */
+	struct strlist hide;          /* -H: names listable, nothing beneath readable/writable */
 };
 
 /* Syscall policy: filter.c reads it, runner.c fills it from the options. */
