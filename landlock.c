@@ -588,16 +588,18 @@ fail:
 
 /* ---- overlayfs: its layers are other views of whatever they hold ---- */
 
-/* One layer path, unescaped, canonical when it still resolves (mountinfo shows it as
- * given at mount time), appended to m->layers. */
+/* One layer path, unescaped, appended to m->layers in canonical form. A layer this
+ * namespace cannot name (relative, as some kernels show what the mounter typed, e.g.
+ * Docker's "l/ABC"; or absent here, a path of another mount namespace) is left out:
+ * nothing sandrun can be told with -R lies at that path (README says so). */
 static void add_layer(struct mount_row *m, const char *given)
 {
-	char *real = realpath(given, NULL), **grown;
+	char *real = given[0] == '/' ? realpath(given, NULL) : NULL, **grown;
 
 	if (!real)
-		real = strdup(given);   /* gone or unreachable: compare the text as shown */
+		return;
 	grown = realloc(m->layers, (m->layer_count + 1) * sizeof *grown);
-	if (!real || !grown)
+	if (!grown)
 		die("out of memory");
 	m->layers = grown;
 	m->layers[m->layer_count++] = real;
@@ -777,15 +779,28 @@ static void refuse_other_views(const struct spot *d, const struct mount_row *row
  * number, so the device comparison above cannot see it. A deny dir inside a layer shows
  * at the same place beneath the mount point; a layer inside a deny dir (or the workdir,
  * overlay's scratch space, anywhere near it) puts deny content somewhere in the merged
- * view, so the mount point as a whole must be denied.
+ * view, so the mount point as a whole must be denied. And a deny dir in the merged view
+ * is the layers' content: its place in each layer (where it exists) must be denied.
  */
 static void refuse_overlay_views(const struct spot *d, const struct mount_row *m)
 {
 	char alias[PATH_MAX];
+	struct stat st;
 
 	for (size_t i = 0; i < m->layer_count; i++) {
 		const char *layer = m->layers[i];
 
+		/* The other way round: a dir denied in the merged view (or holding it) has its
+		 * content in the layers too, at the same place beneath each. */
+		if (path_within(d->real, m->point))
+			rebase(alias, d->real, m->point, layer);
+		else if (path_within(m->point, d->real))
+			out_format(alias, sizeof alias, "%s", layer);
+		else
+			alias[0] = '\0';
+		if (alias[0] && !deny_holding(alias) && stat(alias, &st) == 0)
+			die("%s %s: its content is also visible at %s, a layer of the overlay "
+			    "mounted at %s; deny that path too", d->opt, d->real, alias, m->point);
 		if (path_within(d->real, layer))          /* the dir lies in a layer */
 			rebase(alias, d->real, layer, m->point);
 		else if (path_within(layer, d->real))     /* a layer lies in the dir */

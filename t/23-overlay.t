@@ -3,7 +3,9 @@
 # overlayfs shows its layers under its own device number, so only mountinfo's super options
 # (lowerdir=, upperdir=, workdir=) reveal that merged/secret is lower/secret. A -R of the
 # layer's dir alone must be refused (125, naming the overlay's place); with the merged place
-# denied too the run goes ahead and the secret stays unreadable at both places.
+# denied too the run goes ahead and the secret stays unreadable at both places. The rule is
+# symmetric, as for bind mounts: a dir denied in the merged view must be denied in each
+# layer where it exists.
 # The overlay is mounted inside "unshare -m": it lives in a private mount namespace that
 # goes away with the last process in it, so even a killed test leaves no mount behind.
 . t/tap.sh
@@ -48,8 +50,13 @@ check "both denied: the read failed EACCES" grep -q "EACCES" "$TMPOUT"
 expect_exit "-R of a dir holding a layer: 125" 125 \
 	ovl "$opts" "$fx/merged" "$SANDRUN" --user "$RUN_UID:$RUN_UID" -R "$fx/lower" -- /bin/true
 check "layer inside -R: it names the mount point" grep -qF "visible at $fx/merged through the overlay" "$TMPERR"
-expect_exit "-R of a dir holding a layer, with -R merged: runs" 0 \
+# Denying the merged view denies the other layers' content too: each must be denied.
+expect_exit "-R lower and -R merged: the other layers show merged's content: 125" 125 \
 	ovl "$opts" "$fx/merged" "$SANDRUN" --user "$RUN_UID:$RUN_UID" -R "$fx/lower" -R "$fx/merged" -- /bin/true
+check "-R merged: it names another layer" grep -qF "also visible at $fx/lower2, a layer of the overlay" "$TMPERR"
+expect_exit "-R merged and every layer: runs" 0 \
+	ovl "$opts" "$fx/merged" "$SANDRUN" --user "$RUN_UID:$RUN_UID" -R "$fx/lower" -R "$fx/merged" \
+	-R "$fx/lower2" -R "$fx/upper" -R "$fx/work" -- /bin/true
 
 # Escaped layer paths: a space (\040 in mountinfo) and a colon ("\:" in the option).
 mkdir -p "$fx/odd dir:x/secret"
