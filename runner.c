@@ -497,8 +497,8 @@ static const struct option_row option_rows[] = {
 	{ "print-policy", OPT_PRINT_POLICY, NULL, "print the Landlock rules and the syscall filter, run nothing" },
 	{ "help", 'h', NULL, "show this help and exit" },
 	{ "version", 'V', NULL, "show the version and what this kernel offers, and exit" },
-	{ "allow-connect", OPT_ALLOW_CONNECT, "PORT", "allow TCP connect to PORT or range A-B only (repeatable; Landlock ABI 4)" },
 	{ "hide", 'H', "DIR", "like -R, but DIR and its sub-dirs stay listable and its parents keep listing (repeatable)" },
+	{ "allow-connect", OPT_ALLOW_CONNECT, "PORT", "allow TCP connect to PORT or range A-B only (repeatable; Landlock ABI 4)" },
 	{ "allow-bind", OPT_ALLOW_BIND, "PORT", "allow TCP bind to PORT or A-B only, 0 = ephemeral (repeatable; ABI 4)" },
 };
 #define OPTION_COUNT (sizeof option_rows / sizeof option_rows[0])
