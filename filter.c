@@ -18,8 +18,9 @@
  *   changing the death signal (prctl PR_SET_PDEATHSIG), kill/tgkill of pid -1, terminal
  *   input injection (TIOCSTI, TIOCLINUX) and terminal state that outlives the run
  *   (TIOCSETD, TIOCEXCL, TIOCCONS, TCXONC, TIOCSCTTY, TIOCVHANGUP), socket() of every
- *   family (AF_UNIX with --allow-unix, all with --allow-net), socketpair() other than
- *   AF_UNIX, and of a datagram type without --allow-unix/--allow-net; without --allow-ipc
+ *   family (AF_UNIX with --allow-unix, all with --allow-net; with port rules only TCP
+ *   stream sockets and no MSG_FASTOPEN sends), socketpair() other than AF_UNIX, and of a
+ *   datagram type without --allow-unix/--allow-net; without --allow-ipc
  *   System V IPC, and POSIX message queues always; without --allow-metadata the chmod, chown,
  *   xattr, inode-flag and timestamp calls and setuid/setgid bits in a creation mode
  *   (open, openat, creat, mkdir, mknod; openat2 ENOSYS); with --procs 1, fork, vfork and
@@ -73,6 +74,7 @@
 #include <linux/fs.h>
 #include <linux/ioprio.h>
 #include <linux/seccomp.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -185,20 +187,27 @@ enum value_src {
 /* Which policies a row is part of. */
 enum when {
 	ALWAYS,
-	NO_SOCKETS,    /* neither --allow-unix nor --allow-net */
+	NO_SOCKETS,    /* neither --allow-unix nor --allow-net nor a port rule */
 	UNIX_ONLY,     /* --allow-unix without --allow-net */
 	NO_NET,        /* without --allow-net */
 	NO_METADATA,   /* without --allow-metadata */
 	NO_NEW_PROCS,  /* --procs 1 */
 	NO_SIGNAL_SCOPE, /* Landlock below ABI 6: no signal scope stops signals to sandrun */
 	NO_IPC,        /* without --allow-ipc */
+	NO_UNIX,       /* neither --allow-unix nor --allow-net, port rules or not */
+	TCP_ONLY,      /* port rules (--allow-connect/--allow-bind), no --allow-unix/--allow-net */
+	TCP_UNIX,      /* port rules and --allow-unix, no --allow-net */
+	TCP_PORTS,     /* port rules, no --allow-net */
 };
 
 static const char *const when_names[] = {
-	[ALWAYS] = "always", [NO_SOCKETS] = "no --allow-unix/--allow-net",
+	[ALWAYS] = "always", [NO_SOCKETS] = "no --allow-unix/--allow-net/port rules",
 	[UNIX_ONLY] = "--allow-unix", [NO_NET] = "no --allow-net",
 	[NO_METADATA] = "no --allow-metadata", [NO_NEW_PROCS] = "--procs 1",
 	[NO_SIGNAL_SCOPE] = "Landlock ABI < 6", [NO_IPC] = "no --allow-ipc",
+	[NO_UNIX] = "no --allow-unix/--allow-net, with or without port rules",
+	[TCP_ONLY] = "port rules, no --allow-unix", [TCP_UNIX] = "port rules + --allow-unix",
+	[TCP_PORTS] = "port rules",
 };
 
 enum group { NAMESPACES, KERNEL, TRACING, KEYRING, IDENTITY, PGROUP, SIGNALS, TERMINAL,
@@ -442,7 +451,7 @@ static const struct rule rules[] = {
 	 * (refused by AF_UNIX anyway) and clear in STREAM 1, RDM 4 and SEQPACKET 5. With
 	 * --allow-unix, socket(AF_UNIX, SOCK_DGRAM) is allowed anyway.
 	 */
-	{ NETWORK, SYS(socketpair), EPERM, ARG_ANY_BIT32(1, SOCK_DGRAM), NO_SOCKETS },
+	{ NETWORK, SYS(socketpair), EPERM, ARG_ANY_BIT32(1, SOCK_DGRAM), NO_UNIX },
 
 	/*
 	 * System V IPC and POSIX message queues: their objects outlive the run (until removed
@@ -469,6 +478,35 @@ static const struct rule rules[] = {
 	{ IPC, SYS(semctl),     EPERM, NO_TEST, NO_IPC },
 	{ IPC, SYS(mq_open),    EPERM, NO_TEST, ALWAYS },
 	{ IPC, SYS(mq_unlink),  EPERM, NO_TEST, ALWAYS },
+	/* Port rules (--allow-connect, --allow-bind): Landlock decides the port of a TCP
+	 * connect or bind and nothing else, so no other socket may exist. Family, type and
+	 * protocol are ints. Family: AF_INET or AF_INET6 (with --allow-unix also AF_UNIX: no
+	 * row can test two values besides, so ~0xb leaves 0-3 and 8-11, and the rows after it
+	 * take out AF_AX25, AF_ATMPVC, AF_X25 and AF_ROSE; AF_UNSPEC fails EAFNOSUPPORT). */
+	{ NETWORK, SYS(socket), EPERM, ARG_NOT_EITHER32(0, AF_INET, AF_INET6), TCP_ONLY },
+	{ NETWORK, SYS(socket), EPERM, ARG_ANY_BIT32(0, ~(AF_UNIX | AF_INET | AF_INET6)), TCP_UNIX },
+	{ NETWORK, SYS(socket), EPERM, ARG_EQ32(0, AF_AX25), TCP_UNIX },
+	{ NETWORK, SYS(socket), EPERM, ARG_EQ32(0, AF_ATMPVC), TCP_UNIX },
+	{ NETWORK, SYS(socket), EPERM, ARG_EQ32(0, AF_X25), TCP_UNIX },
+	{ NETWORK, SYS(socket), EPERM, ARG_EQ32(0, AF_ROSE), TCP_UNIX },
+	/* Type: the kernel takes type & 0xf (SOCK_TYPE_MASK) and refuses other bits than
+	 * SOCK_NONBLOCK and SOCK_CLOEXEC, so a type passing "no bit of 0xe" has low nibble 0
+	 * (invalid) or 1, SOCK_STREAM: DGRAM 2, RAW 3, RDM 4, SEQPACKET 5, DCCP 6 and PACKET
+	 * 10 all set one. This holds AF_UNIX to SOCK_STREAM too under --allow-unix: the
+	 * filter cannot test the type for one family only (README says so). */
+	{ NETWORK, SYS(socket), EPERM, ARG_ANY_BIT32(1, 0xe), TCP_PORTS },
+	/* Protocol: 0 or IPPROTO_TCP. Landlock checks only sockets that are TCP proper
+	 * (sk_is_tcp, since the 2025 fix "landlock: Fix non-TCP sockets restriction"): a
+	 * SOCK_STREAM socket of IPPROTO_MPTCP or IPPROTO_SCTP would reach any port. */
+	{ NETWORK, SYS(socket), EPERM, ARG_NOT_EITHER32(2, 0, IPPROTO_TCP), TCP_PORTS },
+	/* TCP Fast Open: sendto/sendmsg with MSG_FASTOPEN connects inside tcp_sendmsg, where
+	 * no LSM connect hook runs (landlock-lsm/linux issue 41, open for the kernels that
+	 * have ABI 4): an unlisted port could be reached. Linux 6.18 was seen answering
+	 * EACCES itself; the rows keep older kernels closed. flags is an unsigned int. They
+	 * make these calls test an argument on every call, under port rules only. */
+	{ NETWORK, SYS(sendto),   EPERM, ARG_ANY_BIT32(3, MSG_FASTOPEN), TCP_PORTS },
+	{ NETWORK, SYS(sendmsg),  EPERM, ARG_ANY_BIT32(2, MSG_FASTOPEN), TCP_PORTS },
+	{ NETWORK, SYS(sendmmsg), EPERM, ARG_ANY_BIT32(3, MSG_FASTOPEN), TCP_PORTS },
 
 	/* Metadata: Landlock has no right for modes, owners, xattrs, inode flags or times, so
 	 * without these rows a program could change them on any file its uid owns, or
@@ -557,13 +595,17 @@ static bool rule_active(const struct rule *r, const struct sys_policy *sys)
 {
 	switch ((enum when)r->when) {
 	case ALWAYS:       return true;
-	case NO_SOCKETS:   return !sys->allow_unix && !sys->allow_net;
-	case UNIX_ONLY:    return sys->allow_unix && !sys->allow_net;
+	case NO_SOCKETS:   return !sys->allow_unix && !sys->allow_net && !sys->tcp_ports;
+	case UNIX_ONLY:    return sys->allow_unix && !sys->allow_net && !sys->tcp_ports;
 	case NO_NET:       return !sys->allow_net;
 	case NO_METADATA:  return !sys->allow_metadata;
 	case NO_NEW_PROCS: return sys->no_new_procs;
 	case NO_SIGNAL_SCOPE: return !sys->signal_scoped;
 	case NO_IPC:       return !sys->allow_ipc;
+	case NO_UNIX:      return !sys->allow_unix && !sys->allow_net;
+	case TCP_ONLY:     return sys->tcp_ports && !sys->allow_unix && !sys->allow_net;
+	case TCP_UNIX:     return sys->tcp_ports && sys->allow_unix && !sys->allow_net;
+	case TCP_PORTS:    return sys->tcp_ports && !sys->allow_net;
 	}
 	return true;   /* unreachable; an unknown row stays in force */
 }
@@ -1499,6 +1541,10 @@ static const char *network_detail(const struct sys_policy *sys)
 {
 	if (sys->allow_net)
 		return "--allow-net: socket() allowed for every family";
+	if (sys->tcp_ports && sys->allow_unix)
+		return "port rules: socket() only AF_INET/AF_INET6/AF_UNIX, SOCK_STREAM, TCP; no MSG_FASTOPEN";
+	if (sys->tcp_ports)
+		return "port rules: socket() only AF_INET/AF_INET6, SOCK_STREAM, TCP; no MSG_FASTOPEN";
 	if (sys->allow_unix)
 		return "socket() denied except AF_UNIX (--allow-unix)";
 	return "socket() denied for every family; stream and seqpacket socketpair(AF_UNIX) work";

@@ -12,12 +12,17 @@
  *   -W DIR: full write beneath DIR (never device nodes). -R DIR: nothing beneath DIR can
  *   be read, listed, executed or written, even inside a -W dir (deny wins). -A PATH:
  *   strict mode, read only beneath the -A paths and the -W dirs. A -W or -A path inside
- *   a -R dir is refused (125): a deny dir has no holes.
- * - ABI >= 4: TCP bind and connect denied unless --allow-net. ABI >= 6: abstract unix
- *   sockets and signals reach only processes of the same sandbox.
+ *   a -R dir is refused (125): a deny dir has no holes. -H DIR: as -R for content, but
+ *   DIR's names stay listable and its parents keep listing (keeps_listing).
+ * - ABI >= 4: TCP bind and connect denied unless --allow-net; --allow-connect and
+ *   --allow-bind PORT|A-B add one Landlock port rule per listed port (bounded, 65536 per
+ *   option), and are refused below ABI 4 or with --allow-net (125). ABI >= 6: abstract
+ *   unix sockets and signals reach only processes of the same sandbox.
  * - Every path is resolved once, here, before fork; a bad one is exit 125 naming it. A
  *   -R dir whose content a mount also shows elsewhere (bind mount, the filesystem
- *   mounted twice) is refused unless that place is denied too.
+ *   mounted twice, an overlayfs one of whose layers holds it or lies in it, as
+ *   mountinfo's lowerdir/upperdir/workdir name them) is refused unless that place is
+ *   denied too.
  * Does not (Landlock ABI <= 7 cannot, see MECHANISMS.md 1.6):
  * - stop chmod, chown, utimes or xattr changes on files DAC lets the uid change, nor
  *   TIOCSTI on an inherited terminal: filter.c denies those calls;
@@ -58,6 +63,13 @@
 #define LANDLOCK_ACCESS_NET_BIND_TCP (1ULL << 0)      /* ABI 4 */
 #define LANDLOCK_ACCESS_NET_CONNECT_TCP (1ULL << 1)
 #endif
+/* ABI 4's port rule; the 6.1 header has neither the type nor its attribute. */
+#define RULE_NET_PORT 2   /* LANDLOCK_RULE_NET_PORT */
+struct net_port_attr {    /* struct landlock_net_port_attr */
+	uint64_t allowed_access;
+	uint64_t port;        /* host byte order */
+};
+_Static_assert(sizeof(struct net_port_attr) == 16, "net_port_attr is two u64");
 #ifndef LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
 #define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)   /* ABI 6 */
 #define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
@@ -158,6 +170,7 @@ struct spot {
 	int fd;               /* O_PATH, close-on-exec */
 	bool is_dir;
 	dev_t dev;
+	bool hide;            /* a -H dir: in ll.deny for the walk, its ancestors stay listable */
 };
 struct spots {
 	struct spot *items;
@@ -182,6 +195,9 @@ static struct {
 	bool keep_rules;
 	struct rule_record *rules;
 	size_t rule_count, rule_cap;
+	size_t hide_count;                 /* how many of ll.deny are -H dirs */
+	const struct fs_policy *ports;     /* set by prepare: the port rules for the rows */
+	size_t port_rule_count;
 } ll = { .ruleset_fd = -1 };
 
 /* ---- ABI ---- */
@@ -446,8 +462,8 @@ static void refuse_grants_inside_deny(const struct spots *grants)
 		const struct spot *d = deny_holding(g->real);
 
 		if (d)
-			die("%s %s is inside --deny-read %s: conflicting policy (nothing beneath a "
-			    "-R dir can be granted)", g->opt, g->real, d->real);
+			die("%s %s is inside %s %s: conflicting policy (nothing beneath a "
+			    "-R or -H dir can be granted)", g->opt, g->real, d->opt, d->real);
 	}
 }
 
@@ -457,6 +473,8 @@ struct mount_row {
 	dev_t dev;
 	char *root;           /* the directory of its filesystem the mount shows */
 	char *point;          /* where it shows it */
+	char **layers;        /* overlayfs only: lowerdirs, upperdir, workdir; else NULL */
+	size_t layer_count;
 };
 
 /* mountinfo writes space, tab, newline and backslash as a backslash and 3 octal digits. */
@@ -568,6 +586,91 @@ fail:
 	return NULL;
 }
 
+/* ---- overlayfs: its layers are other views of whatever they hold ---- */
+
+/* One layer path, unescaped, appended to m->layers in canonical form. A layer this
+ * namespace cannot name (relative, as some kernels show what the mounter typed, e.g.
+ * Docker's "l/ABC"; or absent here, a path of another mount namespace) is left out:
+ * nothing sandrun can be told with -R lies at that path (README says so). */
+static void add_layer(struct mount_row *m, const char *given)
+{
+	char *real = given[0] == '/' ? realpath(given, NULL) : NULL, **grown;
+
+	if (!real)
+		return;
+	grown = realloc(m->layers, (m->layer_count + 1) * sizeof *grown);
+	if (!grown)
+		die("out of memory");
+	m->layers = grown;
+	m->layers[m->layer_count++] = real;
+}
+
+/*
+ * A layer option's value as mountinfo shows it: seq_escape writes space, tab, newline,
+ * backslash, comma and (newer kernels, in lowerdir) colon as \ and 3 octal digits. In a
+ * lowerdir list a raw ':' separates layers ("::" marks data-only ones) and, from kernels
+ * that show the option as the user typed it, "\:" (\134 then ':') is a colon of a path.
+ * The value ends at the next raw ','.
+ */
+static const char *add_layer_list(struct mount_row *m, const char *s, bool is_list)
+{
+	char path[PATH_MAX];
+	size_t len = 0;
+
+	for (;; s++) {
+		char c = *s;
+
+		if (c == '\0' || c == ',' || (is_list && c == ':')) {
+			path[len] = '\0';
+			if (len > 0)
+				add_layer(m, path);
+			len = 0;
+			if (c != ':')
+				return s;
+			continue;
+		}
+		if (c == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			c = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+			if (c == '\\' && is_list && s[1] == ':')
+				c = *++s;   /* "\:" as the user typed it: a colon of the path */
+		}
+		if (len + 1 >= sizeof path)
+			die("--deny-read: overlay layer path too long in /proc/self/mountinfo");
+		path[len++] = c;
+	}
+}
+
+/* The layers of an overlayfs mountinfo line ("... - overlay SOURCE OPTS"); a line of
+ * another type is left alone. Paths are escaped, so " - " is only the separator. */
+static void read_overlay_layers(struct mount_row *m, const char *line)
+{
+	static const struct { const char *key; bool is_list; } keys[] = {
+		{ "lowerdir=", true }, { "lowerdir+=", false }, { "datadir+=", false },
+		{ "upperdir=", false }, { "workdir=", false },
+	};
+	const char *sep = strstr(line, " - "), *opts;
+
+	m->layers = NULL;
+	m->layer_count = 0;
+	if (!sep || strncmp(sep + 3, "overlay ", 8) != 0)
+		return;
+	opts = strchr(sep + 11, ' ');   /* after the source */
+	if (!opts)
+		die("--deny-read: overlay mount without options in /proc/self/mountinfo: %s", line);
+	for (const char *o = opts + 1; *o; o += *o == ',') {
+		size_t k = 0;
+
+		while (k < sizeof keys / sizeof keys[0] && strncmp(o, keys[k].key, strlen(keys[k].key)))
+			k++;
+		if (k < sizeof keys / sizeof keys[0])
+			o = add_layer_list(m, o + strlen(keys[k].key), keys[k].is_list);
+		else
+			o += strcspn(o, ",");
+	}
+}
+
 static struct mount_row *read_mounts(size_t *count)
 {
 	char *text = read_whole("/proc/self/mountinfo"), *line, *next;
@@ -587,6 +690,7 @@ static struct mount_row *read_mounts(size_t *count)
 		if (!grown)
 			die("out of memory");
 		rows = grown;
+		read_overlay_layers(&rows[n], line);   /* before the parse cuts the line */
 		/* Fields: id, parent id, major:minor, root, mount point, ... */
 		if (!parse_mount_line(line, &major, &minor, root, point))
 			die("--deny-read: unexpected /proc/self/mountinfo line: %s", line);
@@ -665,8 +769,48 @@ static void refuse_other_views(const struct spot *d, const struct mount_row *row
 		if (strcmp(alias, d->real) == 0 || deny_holding(alias) || stat(alias, &st) != 0 ||
 		    st.st_dev != d->dev)
 			continue;
-		die("--deny-read %s: also visible at %s through a mount; deny that path too",
-		    d->real, alias);
+		die("%s %s: also visible at %s through a mount; deny that path too",
+		    d->opt, d->real, alias);
+	}
+}
+
+/*
+ * An overlayfs shows its layers' content at its mount point, under its own device
+ * number, so the device comparison above cannot see it. A deny dir inside a layer shows
+ * at the same place beneath the mount point; a layer inside a deny dir (or the workdir,
+ * overlay's scratch space, anywhere near it) puts deny content somewhere in the merged
+ * view, so the mount point as a whole must be denied. And a deny dir in the merged view
+ * is the layers' content: its place in each layer (where it exists) must be denied.
+ */
+static void refuse_overlay_views(const struct spot *d, const struct mount_row *m)
+{
+	char alias[PATH_MAX];
+	struct stat st;
+
+	for (size_t i = 0; i < m->layer_count; i++) {
+		const char *layer = m->layers[i];
+
+		/* The other way round: a dir denied in the merged view (or holding it) has its
+		 * content in the layers too, at the same place beneath each. */
+		if (path_within(d->real, m->point))
+			rebase(alias, d->real, m->point, layer);
+		else if (path_within(m->point, d->real))
+			out_format(alias, sizeof alias, "%s", layer);
+		else
+			alias[0] = '\0';
+		if (alias[0] && !deny_holding(alias) && stat(alias, &st) == 0)
+			die("%s %s: its content is also visible at %s, a layer of the overlay "
+			    "mounted at %s; deny that path too", d->opt, d->real, alias, m->point);
+		if (path_within(d->real, layer))          /* the dir lies in a layer */
+			rebase(alias, d->real, layer, m->point);
+		else if (path_within(layer, d->real))     /* a layer lies in the dir */
+			out_format(alias, sizeof alias, "%s", m->point);
+		else
+			continue;
+		if (deny_holding(alias) || deny_holding(m->point))
+			continue;
+		die("%s %s: also visible at %s through the overlay mounted there (layer "
+		    "%s); deny that path too", d->opt, d->real, alias, layer);
 	}
 }
 
@@ -678,9 +822,15 @@ static void refuse_deny_aliases(void)
 	if (ll.deny.count == 0)
 		return;
 	rows = read_mounts(&n);
-	for (size_t i = 0; i < ll.deny.count; i++)
+	for (size_t i = 0; i < ll.deny.count; i++) {
 		refuse_other_views(&ll.deny.items[i], rows, n);
+		for (size_t j = 0; j < n; j++)
+			refuse_overlay_views(&ll.deny.items[i], &rows[j]);
+	}
 	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < rows[i].layer_count; j++)
+			free(rows[i].layers[j]);
+		free(rows[i].layers);
 		free(rows[i].root);
 		free(rows[i].point);
 	}
@@ -744,6 +894,39 @@ static char *join_path(const char *dir, const char *name)
 static void walk_siblings(int dir_fd, const char *dir, uint64_t rights);
 
 /*
+ * -H DIR (hide): the walk treats DIR as a -R dir, so no rule grants anything beneath it,
+ * and then gives each ancestor it walks a rule of READ_DIR alone. Landlock rights inherit
+ * downward, so that rule also lets DIR and every directory beneath it be listed: names
+ * show, no file beneath DIR can be read, written, executed, created or removed (READ_DIR
+ * is the only right that reaches it). No other right can go on an ancestor: MAKE_REG
+ * there would let a file be created inside DIR (an authorized_keys in ~/.ssh), so new
+ * entries cannot be made directly in the ancestors (their other sub-dirs keep their
+ * rights). An ancestor that also holds a -R dir gets no READ_DIR: it would make the -R
+ * dir listable, and -R hides names too.
+ *
+ *     /home/u          READ_DIR only (ancestor of -H ~/.ssh): ls ~ works
+ *     |-- .ssh         -H: no rule; listable through ~'s READ_DIR, nothing readable
+ *     `-- proj         the walk's usual grant
+ */
+static bool keeps_listing(const char *dir)
+{
+	bool hides_below = false;
+
+	if (ll.hide_count == 0)
+		return false;
+	for (size_t i = 0; i < ll.deny.count; i++) {
+		const struct spot *d = &ll.deny.items[i];
+
+		if (strcmp(d->real, dir) == 0 || !path_within(d->real, dir))
+			continue;   /* not strictly beneath dir */
+		if (!d->hide)
+			return false;   /* listing dir would list a -R dir */
+		hides_below = true;
+	}
+	return hides_below;
+}
+
+/*
  * One directory entry met by the sibling walk, not a deny dir: an ancestor of one is
  * walked in turn, a symlink gets nothing (its target has its own place in the tree),
  * anything else gets the grant, which then covers everything beneath it.
@@ -799,6 +982,9 @@ static void walk_siblings(int dir_fd, const char *dir, uint64_t rights)
 	DIR *d = list_fd < 0 ? NULL : fdopendir(list_fd);
 	struct dirent *e;
 
+	if ((rights & R(READ_DIR)) && keeps_listing(dir))
+		add_rule(dir_fd, dir, true, R(READ_DIR));
+
 	/* A runner that cannot list an ancestor cannot build its siblings' grants. */
 	if (!d)
 		die_sys("--deny-read: cannot list %s", dir);
@@ -849,20 +1035,125 @@ static void close_spots(struct spots *s)
 		close(s->items[i].fd);
 }
 
+/* ---- TCP ports (ABI 4): --allow-connect, --allow-bind ---- */
+
+/*
+ * Landlock takes one rule per port (ABI 4-7 have no ranges), so a range A-B costs B-A+1
+ * landlock_add_rule calls, about 1.2 us each: the whole range 1-65535 adds some 80 ms to
+ * the start. Each option's ports are bounded by MAX_PORTS in total, so a mistyped list
+ * cannot make the setup run away; one full range fits.
+ */
+enum { MAX_PORTS = 65536 };
+
+/* Decimal digits, at most 65535; the end of them, or NULL. */
+static const char *parse_port(const char *s, uint16_t *out)
+{
+	uint32_t v = 0;
+	const char *c = s;
+
+	for (; *c >= '0' && *c <= '9'; c++) {
+		v = v * 10 + (uint32_t)(*c - '0');
+		if (v > 65535)
+			return NULL;
+	}
+	*out = (uint16_t)v;
+	return c == s ? NULL : c;
+}
+
+void landlock_add_ports(struct port_list *l, const char *opt, const char *arg, bool zero_ok)
+{
+	struct port_range r;
+	const char *end = parse_port(arg, &r.first);
+	struct port_range *grown;
+
+	if (end && *end == '-')
+		end = parse_port(end + 1, &r.last);
+	else
+		r.last = r.first;
+	if (!end || *end != '\0' || r.first > r.last)
+		die("%s %s: expected a TCP port 0-65535 or a range A-B with A <= B", opt, arg);
+	if (r.first == 0 && !zero_ok)
+		die("%s %s: port 0 is not a port one can connect to", opt, arg);
+	if (l->total + (uint32_t)(r.last - r.first) + 1 > MAX_PORTS)
+		die("%s %s: more than %d ports in all", opt, arg, MAX_PORTS);
+	grown = realloc(l->items, (l->count + 1) * sizeof *grown);
+	if (!grown)
+		die("out of memory");
+	l->items = grown;
+	l->items[l->count++] = r;
+	l->total += (uint32_t)(r.last - r.first) + 1;
+}
+
+/* Port options need ABI 4, and leave no doubt with --allow-net: both are refused. */
+static void check_ports(const struct fs_policy *fs)
+{
+	const char *opt = fs->connect_ports.count ? "--allow-connect" : "--allow-bind";
+
+	if (fs->connect_ports.count == 0 && fs->bind_ports.count == 0)
+		return;
+	if (fs->allow_net)
+		die("%s with --allow-net: conflicting policy (--allow-net allows every port; "
+		    "give one or the other)", opt);
+	if (fs->abi < 4)
+		die("%s: Landlock ABI %d found (kernel ABI %d%s); TCP port rules need ABI 4 "
+		    "(Linux 6.7)", opt, fs->abi, ll.kernel_abi,
+		    fs->abi < ll.kernel_abi ? ", capped by SANDRUN_MAX_ABI" : "");
+}
+
+static void add_port_rules(const struct port_list *l, uint64_t right, const char *opt)
+{
+	for (size_t i = 0; i < l->count; i++) {
+		for (uint32_t port = l->items[i].first; port <= l->items[i].last; port++) {
+			struct net_port_attr attr = { .allowed_access = right, .port = port };
+
+			if (syscall(SYS_landlock_add_rule, ll.ruleset_fd, RULE_NET_PORT, &attr, 0))
+				die_sys("%s: landlock_add_rule(port %u)", opt, port);
+			ll.port_rule_count++;
+		}
+	}
+}
+
+/* The -H dirs join ll.deny (the walk skips them like -R dirs), marked as hidden. */
+static void add_hide_dirs(const struct strlist *hide)
+{
+	struct spots h;
+	struct spot *grown;
+
+	resolve_list(&h, hide, "--hide", true);
+	if (h.count == 0)
+		return;
+	grown = realloc(ll.deny.items, (ll.deny.count + h.count) * sizeof *grown);
+	if (!grown)
+		die("out of memory");
+	for (size_t i = 0; i < h.count; i++) {
+		h.items[i].hide = true;
+		grown[ll.deny.count + i] = h.items[i];
+	}
+	ll.deny.items = grown;
+	ll.deny.count += h.count;
+	ll.hide_count = h.count;
+	free(h.items);
+}
+
 void landlock_prepare(struct fs_policy *fs)
 {
 	struct spot root = { .opt = "/", .real = "/", .is_dir = true };
 
 	ll.keep_rules = fs->keep_rules;
 	resolve_list(&ll.deny, &fs->deny_read, "--deny-read", true);
+	add_hide_dirs(&fs->hide);
 	sort_deny_dirs();
 	resolve_list(&ll.write, &fs->allow_write, "--allow-write", true);
 	resolve_list(&ll.read, &fs->allow_read, "--allow-read", false);
 	refuse_grants_inside_deny(&ll.write);
 	refuse_grants_inside_deny(&ll.read);
 	refuse_deny_aliases();
+	check_ports(fs);
 	compute_handled(fs);
 	ll.ruleset_fd = create_ruleset();
+	ll.ports = fs;
+	add_port_rules(&fs->connect_ports, LANDLOCK_ACCESS_NET_CONNECT_TCP, "--allow-connect");
+	add_port_rules(&fs->bind_ports, LANDLOCK_ACCESS_NET_BIND_TCP, "--allow-bind");
 	if (ll.read.count == 0) {
 		root.fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (root.fd < 0)
@@ -895,6 +1186,39 @@ void landlock_apply(struct fs_policy *fs)
 
 /* ---- what auditors see ---- */
 
+/* "8080 9000-9010", or "none"; port 0 of bind reads "0 (ephemeral)". */
+static void format_ports(struct out *out, const struct port_list *l)
+{
+	if (l->count == 0)
+		out_puts(out, "none");
+	for (size_t i = 0; i < l->count; i++) {
+		const struct port_range *r = &l->items[i];
+
+		out_printf(out, "%s%u", i ? " " : "", (unsigned)r->first);
+		if (r->last != r->first)
+			out_printf(out, "-%u", (unsigned)r->last);
+		if (r->first == 0)
+			out_puts(out, " (ephemeral)");
+	}
+}
+
+/* The landlock-tcp row's detail when port rules are given; cut (with "...") past the
+ * buffer, --print-policy lists them whole. */
+static const char *ports_detail(void)
+{
+	static char text[256];
+	struct out o = { .fd = -1, .buf = text, .size = sizeof text };
+
+	out_puts(&o, "TCP connect only to ports ");
+	format_ports(&o, &ll.ports->connect_ports);
+	out_puts(&o, "; bind only to ports ");
+	format_ports(&o, &ll.ports->bind_ports);
+	out_puts(&o, " (ABI 4)");
+	if (o.len >= sizeof text)
+		memcpy(text + sizeof text - 4, "...", 4);
+	return text;
+}
+
 static void print_bits(struct out *out, const struct bit_name *names, uint64_t bits, const char *none)
 {
 	if (bits == 0)
@@ -917,6 +1241,14 @@ void landlock_print(const struct fs_policy *fs, struct out *out)
 	out_printf(out, "landlock: handled network rights:");
 	print_bits(out, net_names, ll.handled_net,
 		   fs->allow_net ? "none (--allow-net)" : "none (TCP needs ABI 4)");
+	if (fs->connect_ports.count || fs->bind_ports.count) {
+		out_puts(out, "landlock: tcp connect allowed to ports: ");
+		format_ports(out, &fs->connect_ports);
+		out_puts(out, "\nlandlock: tcp bind allowed to ports: ");
+		format_ports(out, &fs->bind_ports);
+		out_printf(out, "\nlandlock: %zu port rules; every other TCP connect and bind fails "
+			   "EACCES\n", ll.port_rule_count);
+	}
 	out_printf(out, "landlock: scoped:");
 	print_bits(out, scope_names, ll.scoped, "none (needs ABI 6)");
 	out_printf(out, "landlock: refer in -W dirs: %s\n", (ll.write_rights & R(REFER)) ? "granted"
@@ -941,6 +1273,9 @@ size_t landlock_protections(int abi, bool allow_net, struct protection *out, siz
 		out[n].detail = out[n].active ? row->on : row->off;
 		if (row->is_tcp && allow_net && abi >= row->abi)
 			out[n].detail = "TCP bind/connect allowed by --allow-net";
+		if (row->is_tcp && out[n].active && ll.ports &&
+		    (ll.ports->connect_ports.count || ll.ports->bind_ports.count))
+			out[n].detail = ports_detail();
 	}
 	return n;
 }

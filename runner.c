@@ -471,6 +471,7 @@ enum {
 	OPT_CLEAN_ENV = 256, OPT_ALLOW_UNIX, OPT_ALLOW_NET, OPT_ALLOW_METADATA, OPT_PRINT_POLICY,
 	OPT_DATA, OPT_REPORT, OPT_LOG_DENIED,
 	OPT_ALLOW_IPC, OPT_REPORT_FD,
+	OPT_ALLOW_CONNECT, OPT_ALLOW_BIND,
 };
 
 struct option_row {
@@ -508,6 +509,9 @@ static const struct option_row option_rows[] = {
 	{ "version", 'V', NULL, "show the version and what this kernel offers, and exit" },
 	{ "allow-ipc", OPT_ALLOW_IPC, NULL, "allow System V IPC: shared memory, queues, semaphores (they outlive the run)" },
 	{ "report-fd", OPT_REPORT_FD, "N", "write the JSON report, whole, at the end, to inherited descriptor N (>= 1)" },
+	{ "hide", 'H', "DIR", "like -R, but DIR and its sub-dirs stay listable and its parents keep listing (repeatable)" },
+	{ "allow-connect", OPT_ALLOW_CONNECT, "PORT", "allow TCP connect to PORT or range A-B only (repeatable; Landlock ABI 4)" },
+	{ "allow-bind", OPT_ALLOW_BIND, "PORT", "allow TCP bind to PORT or A-B only, 0 = ephemeral (repeatable; ABI 4)" },
 };
 #define OPTION_COUNT (sizeof option_rows / sizeof option_rows[0])
 
@@ -636,6 +640,15 @@ static void handle_option(int key, const char *arg, struct policy *p, struct cli
 		report_fd = (int)fd;
 		break;
 	}
+	case 'H': strlist_add(&p->fs.hide, arg); break;
+	case OPT_ALLOW_CONNECT:
+		landlock_add_ports(&p->fs.connect_ports, "--allow-connect", arg, false);
+		p->sys.tcp_ports = true;
+		break;
+	case OPT_ALLOW_BIND:
+		landlock_add_ports(&p->fs.bind_ports, "--allow-bind", arg, true);
+		p->sys.tcp_ports = true;
+		break;
 	default:
 		die("internal error: option %d has no handler", key);
 	}

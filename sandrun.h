@@ -30,6 +30,17 @@ struct strlist {
 	size_t count;
 };
 
+/* TCP ports given by --allow-connect or --allow-bind, as ranges first..last (one port:
+ * first == last); landlock.c parses and bounds them. */
+struct port_range {
+	uint16_t first, last;
+};
+struct port_list {
+	struct port_range *items;
+	size_t count;
+	uint32_t total;               /* ports over all ranges, duplicates counted */
+};
+
 /* Filesystem policy: landlock.c reads it, runner.c fills it from the options. */
 struct fs_policy {
 	struct strlist allow_write;   /* -W: full write rights beneath each dir */
@@ -39,6 +50,9 @@ struct fs_policy {
 	int abi;                      /* Landlock ABI in use, after the probe and the build cap */
 	int ruleset_fd;               /* built in sandrun before fork; -1 until then */
 	bool keep_rules;              /* --print-policy: each rule added is kept to be printed */
+	struct port_list connect_ports;   /* --allow-connect: Landlock NET_CONNECT_TCP rules */
+	struct port_list bind_ports;      /* --allow-bind: Landlock NET_BIND_TCP rules (0: ephemeral) */
+	struct strlist hide;          /* -H: names listable, nothing beneath readable/writable */
 };
 
 /* Syscall policy: filter.c reads it, runner.c fills it from the options. */
@@ -51,6 +65,7 @@ struct sys_policy {
 	bool log_calls;               /* --report or --log-denied: logged rows ask sandrun */
 	bool signal_scoped;           /* Landlock ABI >= 6 scopes signals; below, filter rows guard sandrun */
 	bool allow_ipc;               /* --allow-ipc: System V IPC and POSIX message queues allowed */
+	bool tcp_ports;               /* --allow-connect/--allow-bind: TCP sockets only */
 };
 
 /* Resource limits; a limit of 0 means "not set". */
@@ -202,5 +217,8 @@ void caps_drop_bounding(void);   /* child, before the identity change: needs CAP
 void caps_clear(void);           /* child, after it: ambient, capset empty, capget check */
 bool caps_can_drop_bounding(void);   /* sandrun holds CAP_SETPCAP in its effective set */
 size_t caps_protections(struct protection *out, size_t max);   /* rows "capabilities", "caps-bounding" */
+/* ---- landlock.c: TCP port rules (--allow-connect, --allow-bind; ABI 4) ---- */
+/* Parses PORT or A-B into l; bad input is die naming opt and arg. */
+void landlock_add_ports(struct port_list *l, const char *opt, const char *arg, bool zero_ok);
 
 #endif
