@@ -379,10 +379,13 @@ static bool parse_digits(const char *s, const char **end, uint64_t max, uint64_t
 	return c != s;
 }
 
+/* -t and -c: at most a year of 365 days, as --help says. */
+#define MAX_SECONDS (365u * 24u * 3600u)
+
 /* Decimal seconds ("2", "0.5", "1.250") to milliseconds, rounded up; at most a year. */
 static bool parse_seconds_ms(const char *s, uint64_t *ms)
 {
-	const uint64_t max_sec = 366u * 24u * 3600u;
+	const uint64_t max_sec = MAX_SECONDS;
 	uint64_t sec, frac_ms = 0;
 	const char *c;
 
@@ -405,7 +408,7 @@ static bool parse_seconds_ms(const char *s, uint64_t *ms)
 		frac_ms += rest_nonzero;
 	}
 	*ms = sec * 1000u + frac_ms;
-	return *c == '\0' && *ms > 0;
+	return *c == '\0' && *ms > 0 && *ms <= max_sec * 1000u;
 }
 
 /* A positive count, at most max. */
@@ -556,6 +559,24 @@ static void parse_size_option(const char *name, const char *arg, uint64_t *bytes
 		die("%s %s: expected a positive size N, NK, NM or NG (powers of 1024)", name, arg);
 }
 
+/*
+ * -m and --data below 4M are refused: the verdict compares peak RSS with the limit, and
+ * the smallest dynamically linked program (/bin/true) already uses about 1M, so "-m 10"
+ * or "-m 256k" (bytes and KiB, not the MiB meant) would report memory-limit for any run.
+ */
+#define MIN_MEMORY_BYTES (4u << 20)
+
+static void parse_memory_option(const char *name, const char *arg, uint64_t *bytes)
+{
+	parse_size_option(name, arg, bytes);
+	if (*bytes < MIN_MEMORY_BYTES)
+		die("%s %s: at least 4M (%u bytes): a program's own image needs more", name, arg,
+		    MIN_MEMORY_BYTES);
+}
+
+/* Below 16 descriptors the dynamic loader and libc fail to start the program. */
+#define MIN_NOFILE 16
+
 static const char *nonempty_path(const char *name, const char *arg)
 {
 	if (arg[0] == '\0')
@@ -568,7 +589,8 @@ static void handle_option(int key, const char *arg, struct policy *p, struct cli
 	switch (key) {
 	case 't':
 		if (!parse_seconds_ms(arg, &p->lim.timeout_ms))
-			die("--timeout %s: expected positive decimal seconds, at most a year", arg);
+			die("--timeout %s: expected positive decimal seconds, at most %u (a year)", arg,
+			    MAX_SECONDS);
 		break;
 	case 'C':
 		if (arg[0] == '\0')
@@ -593,20 +615,23 @@ static void handle_option(int key, const char *arg, struct policy *p, struct cli
 	case OPT_ALLOW_NET: p->sys.allow_net = p->fs.allow_net = true; break;
 	case OPT_ALLOW_METADATA: p->sys.allow_metadata = true; break;
 	case 'c':
-		if (!parse_count(arg, 366u * 24u * 3600u, &p->lim.cpu_sec))
-			die("--cpu %s: expected a positive whole number of seconds", arg);
+		if (!parse_count(arg, MAX_SECONDS, &p->lim.cpu_sec))
+			die("--cpu %s: expected a positive whole number of seconds, at most %u (a year)",
+			    arg, MAX_SECONDS);
 		break;
-	case 'm': parse_size_option("--memory", arg, &p->lim.mem_bytes); break;
-	case OPT_DATA: parse_size_option("--data", arg, &p->lim.data_bytes); break;
+	case 'm': parse_memory_option("--memory", arg, &p->lim.mem_bytes); break;
+	case OPT_DATA: parse_memory_option("--data", arg, &p->lim.data_bytes); break;
 	case 'f': parse_size_option("--fsize", arg, &p->lim.fsize_bytes); break;
 	case 'p':
 		if (!parse_count(arg, 1u << 22, &p->lim.procs))
-			die("--procs %s: expected a positive number of processes", arg);
+			die("--procs %s: expected a positive number of processes, at most %u (the "
+			    "kernel's largest pid_max)", arg, 1u << 22);
 		p->sys.no_new_procs = p->lim.procs == 1;
 		break;
 	case 'n':
-		if (!parse_count(arg, 1u << 30, &p->lim.nofile))
-			die("--nofile %s: expected a positive number of descriptors", arg);
+		if (!parse_count(arg, 1u << 30, &p->lim.nofile) || p->lim.nofile < MIN_NOFILE)
+			die("--nofile %s: expected a number of descriptors from %u (what the loader "
+			    "and libc need) to %u", arg, MIN_NOFILE, 1u << 30);
 		break;
 	case 'i': cli->stdio_paths[0] = nonempty_path("--stdin", arg); break;
 	case 'o': cli->stdio_paths[1] = nonempty_path("--stdout", arg); break;
@@ -1277,8 +1302,13 @@ static void drop_identity(const struct policy *p)
 	 * every thread of the process change identity too (musl blocks all signals around
 	 * each one for that), which here only costs a dozen extra syscalls per run.
 	 */
-	if (was_root && syscall(SYS_setgroups, 0, NULL) != 0)
+	if (was_root && syscall(SYS_setgroups, 0, NULL) != 0) {
+		/* Root in a user namespace without CAP_SETGID there, or with setgroups "deny". */
+		if (errno == EPERM)
+			child_fail("--user: setgroups: not permitted: no CAP_SETGID in this user "
+				   "namespace; run as the target uid without --user, or grant it");
 		child_fail_sys("setgroups");
+	}
 	if (syscall(SYS_setresgid, p->gid, p->gid, p->gid) != 0)
 		child_fail_sys("--user: setresgid(%u)", (unsigned)p->gid);
 	if (syscall(SYS_setresuid, p->uid, p->uid, p->uid) != 0)

@@ -50,6 +50,14 @@ bad_invocations=(
 	"empty program|''"
 	"flag given a value|--clean-env=1"
 	"stdin is a directory|-i /etc"
+	"memory in bytes, too small|-m 10"
+	"memory 256k, too small|-m 256k"
+	"data below 4M|--data 1M"
+	"procs past pid_max|-p 99999999"
+	"timeout past a year|-t 31536001"
+	"cpu past a year|-c 31536001"
+	"nofile below what exec needs|-n 3"
+	"nofile 15|-n 15"
 )
 for row in "${bad_invocations[@]}"; do
 	what=${row%%|*} args=${row#*|}
