@@ -478,7 +478,7 @@ static const struct option_row option_rows[] = {
 	{ "chdir", 'C', "DIR", "run PROGRAM in DIR" },
 	{ "clean-env", OPT_CLEAN_ENV, NULL, "start from an empty environment plus PATH=/usr/local/bin:/usr/bin:/bin" },
 	{ "env", 'E', "NAME=VALUE", "set a variable for PROGRAM (repeatable)" },
-	{ "user", 'u', "UID[:GID]", "run as UID and GID (default GID = UID), no extra groups; needed as root" },
+	{ "user", 'u', "USER[:GROUP]", "run as a uid or a name (GID = UID, or NAME's group), no extra groups; needed as root" },
 	{ "allow-write", 'W', "DIR", "allow writing beneath DIR (repeatable)" },
 	{ "deny-read", 'R', "DIR", "deny reading, listing and executing beneath DIR (repeatable)" },
 	{ "allow-read", 'A', "PATH", "strict mode: read only beneath PATH and the -W dirs (repeatable)" },
@@ -605,7 +605,7 @@ static void handle_option(int key, const char *arg, struct policy *p, struct cli
 		break;
 	case 'u':
 		if (!parse_user(arg, &p->uid, &p->gid))
-			die("--user %s: expected UID[:GID], numbers other than 0", arg);
+			account_resolve(arg, &p->uid, &p->gid);   /* names, or one line and 125 */
 		p->has_user = true;
 		break;
 	case 'W': strlist_add(&p->fs.allow_write, arg); break;
@@ -795,33 +795,41 @@ static bool same_name(const char *a, const char *b)
 	return la == lb && strncmp(a, b, la) == 0;
 }
 
-/* The child's environment: sandrun's own (or the clean one), then each --env in order. */
-static char **build_env(const struct cli *cli)
+/* Puts NAME=VALUE into env[0..*n), replacing an earlier value of NAME. */
+static void env_set(char **env, size_t *n, const char *assignment)
+{
+	size_t j = 0;
+
+	while (j < *n && !same_name(env[j], assignment))
+		j++;
+	env[j] = (char *)assignment;
+	if (j == *n)
+		(*n)++;
+}
+
+/* The child's environment: sandrun's own (or the clean one), then what sandrun sets
+ * itself (the run user's HOME, USER, LOGNAME; -T's TMPDIR), then each --env in order. */
+static char **build_env(const struct cli *cli, const struct strlist *preset)
 {
 	size_t base = 0, n = 0;
 	char **src = cli->clean_env ? NULL : environ;
 	char **env;
 
-	if (!cli->clean_env && cli->env.count == 0)
+	if (!cli->clean_env && cli->env.count == 0 && preset->count == 0)
 		return environ;   /* nothing to change: no copy */
 	while (src && src[base])
 		base++;
-	env = calloc(base + cli->env.count + 2, sizeof *env);
+	env = calloc(base + preset->count + cli->env.count + 2, sizeof *env);
 	if (!env)
 		die("out of memory");
 	if (cli->clean_env)
 		env[n++] = (char *)clean_path;
 	for (size_t i = 0; i < base; i++)
 		env[n++] = src[i];
-	for (size_t i = 0; i < cli->env.count; i++) {
-		size_t j = 0;
-
-		while (j < n && !same_name(env[j], cli->env.items[i]))
-			j++;
-		env[j] = (char *)cli->env.items[i];
-		if (j == n)
-			n++;
-	}
+	for (size_t i = 0; i < preset->count; i++)
+		env_set(env, &n, preset->items[i]);
+	for (size_t i = 0; i < cli->env.count; i++)
+		env_set(env, &n, cli->env.items[i]);
 	env[n] = NULL;
 	return env;
 }
@@ -1431,6 +1439,7 @@ int main(int argc, char **argv)
 	 * points here), so leak checkers see them as still reachable, not as lost. */
 	static struct policy p = { .stdio_fds = { -1, -1, -1 }, .fs.ruleset_fd = -1 };
 	static struct cli cli;
+	static struct strlist preset;   /* assignments sandrun makes itself, before -E */
 	struct outcome out;
 	struct verdict verdict;
 	int prog;
@@ -1456,7 +1465,9 @@ int main(int argc, char **argv)
 	check_identity(&p);
 	check_chdir(&p);
 	open_stdio(&cli, &p);
-	p.envp = build_env(&cli);
+	if (p.has_user)
+		account_env(p.uid, NULL, &preset);   /* -E given values still win */
+	p.envp = build_env(&cli, &preset);
 	landlock_prepare(&p.fs);      /* paths resolved and ruleset built before any fork */
 	filter_prepare(&p.sys);
 	pgroup_init();

@@ -175,4 +175,12 @@ void pgroup_child_close_fds(void);               /* all but 0-2 and the close-on
 _Noreturn void pgroup_child_report(int stage, int err, const char *msg);   /* pipe, then _exit */
 void pgroup_child_send_listener(int listener);   /* to sandrun (SCM_RIGHTS), then closed */
 
+/* ---- account.c: --user NAME[:GROUP] and the run user's environment ---- */
+/* spec is what --user got when it is not UID[:GID]: NAME, NAME:GROUP, UID:GROUP or
+ * NAME:GID, looked up in /etc/passwd and /etc/group; dies (125) on unknown or 0. */
+void account_resolve(const char *spec, uid_t *uid, gid_t *gid);
+/* HOME, USER and LOGNAME assignments for uid into out (replacing its items); home, when
+ * not NULL, wins over the passwd entry's directory. */
+void account_env(uid_t uid, const char *home, struct strlist *out);
+
 #endif
