@@ -189,6 +189,7 @@ void account_env(uid_t uid, const char *home, struct strlist *out)
 {
 	char *field[ACCOUNT_FIELDS], number[16];
 	char *text = read_text("/etc/passwd");
+	const char **items;
 	const char *user = number;
 
 	out_format(number, sizeof number, "%u", (unsigned)uid);
@@ -199,10 +200,10 @@ void account_env(uid_t uid, const char *home, struct strlist *out)
 		if (!home && field[5][0] == '/')
 			home = field[5];
 	}
-	out->count = 0;
-	out->items = malloc(3 * sizeof *out->items);
-	if (!out->items)
+	items = realloc(out->items, (out->count + 3) * sizeof *items);
+	if (!items)
 		die("out of memory");
+	out->items = items;
 	out->items[out->count++] = assignment("HOME", home ? home : "/");
 	out->items[out->count++] = assignment("USER", user);
 	out->items[out->count++] = assignment("LOGNAME", user);

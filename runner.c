@@ -304,6 +304,7 @@ static _Noreturn void die_now(void)
 	dying = true;
 	if (pgroup_started())
 		pgroup_kill_all();
+	(void)scratch_remove();       /* after the kill: nothing of the run can race it */
 	write_setup_error_report();
 	exit(EXIT_SETUP);
 }
@@ -463,7 +464,7 @@ static bool parse_user(const char *s, uid_t *uid, gid_t *gid)
 
 enum {
 	OPT_CLEAN_ENV = 256, OPT_ALLOW_UNIX, OPT_ALLOW_NET, OPT_ALLOW_METADATA, OPT_PRINT_POLICY,
-	OPT_DATA, OPT_REPORT, OPT_LOG_DENIED,
+	OPT_DATA, OPT_REPORT, OPT_LOG_DENIED, OPT_ALLOW_PTY,
 };
 
 struct option_row {
@@ -499,6 +500,7 @@ static const struct option_row option_rows[] = {
 	{ "print-policy", OPT_PRINT_POLICY, NULL, "print the Landlock rules and the syscall filter, run nothing" },
 	{ "help", 'h', NULL, "show this help and exit" },
 	{ "version", 'V', NULL, "show the version and what this kernel offers, and exit" },
+	{ "tmpdir", 'T', NULL, "a fresh private -W dir as TMPDIR, TMP, TEMP (and HOME with --user), removed after the run" },
 };
 #define OPTION_COUNT (sizeof option_rows / sizeof option_rows[0])
 
@@ -639,6 +641,7 @@ static void handle_option(int key, const char *arg, struct policy *p, struct cli
 	case OPT_REPORT: report_path = nonempty_path("--report", arg); break;
 	case OPT_LOG_DENIED: p->sys.log_denied = true; break;
 	case OPT_PRINT_POLICY: cli->print_policy = true; break;
+	case 'T': p->want_scratch = true; break;
 	default:
 		die("internal error: option %d has no handler", key);
 	}
@@ -832,6 +835,24 @@ static char **build_env(const struct cli *cli, const struct strlist *preset)
 		env_set(env, &n, cli->env.items[i]);
 	env[n] = NULL;
 	return env;
+}
+
+/* -T: the scratch dir becomes a -W dir, and TMPDIR, TMP and TEMP name it (before -E). */
+static void add_scratch(struct policy *p, struct strlist *preset)
+{
+	static const char *const names[] = { "TMPDIR", "TMP", "TEMP" };
+	const char *dir = scratch_create(p->has_user, p->uid, p->gid);
+
+	strlist_add(&p->fs.allow_write, dir);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		size_t size = strlen(names[i]) + strlen(dir) + 2;
+		char *s = malloc(size);
+
+		if (!s)
+			die("out of memory");
+		out_format(s, size, "%s=%s", names[i], dir);
+		strlist_add(preset, s);
+	}
 }
 
 /* ---- checks in sandrun before anything runs ---- */
@@ -1442,6 +1463,7 @@ int main(int argc, char **argv)
 	static struct strlist preset;   /* assignments sandrun makes itself, before -E */
 	struct outcome out;
 	struct verdict verdict;
+	bool removed;
 	int prog;
 
 	ensure_stdio_open();
@@ -1465,16 +1487,20 @@ int main(int argc, char **argv)
 	check_identity(&p);
 	check_chdir(&p);
 	open_stdio(&cli, &p);
-	if (p.has_user)
-		account_env(p.uid, NULL, &preset);   /* -E given values still win */
-	p.envp = build_env(&cli, &preset);
+	if (p.want_scratch)
+		add_scratch(&p, &preset);
+	if (p.has_user)   /* HOME is the scratch dir under -T: the run's only private place */
+		account_env(p.uid, p.want_scratch ? p.fs.allow_write.items[p.fs.allow_write.count - 1]
+						   : NULL, &preset);
+	p.envp = build_env(&cli, &preset);   /* -E given values still win */
 	landlock_prepare(&p.fs);      /* paths resolved and ruleset built before any fork */
 	filter_prepare(&p.sys);
 	pgroup_init();
 	pgroup_run(&p, child_setup, &out);
+	removed = scratch_remove();   /* every process of the run is dead and reaped */
 	decide(&p, &out, &verdict);
 	print_verdict(&verdict, &out);
 	if (report_path && !write_report(&p, &out, &verdict))
 		return EXIT_SETUP;
-	return verdict.sandrun_exit;
+	return removed ? verdict.sandrun_exit : EXIT_SETUP;
 }

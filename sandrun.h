@@ -73,6 +73,7 @@ struct policy {
 	struct limits lim;
 	struct fs_policy fs;
 	struct sys_policy sys;
+	bool want_scratch;            /* -T: a private scratch dir, made and removed by scratch.c */
 };
 
 /* One protection as it stands on this kernel with this policy: --version, --print-policy
@@ -179,8 +180,16 @@ void pgroup_child_send_listener(int listener);   /* to sandrun (SCM_RIGHTS), the
 /* spec is what --user got when it is not UID[:GID]: NAME, NAME:GROUP, UID:GROUP or
  * NAME:GID, looked up in /etc/passwd and /etc/group; dies (125) on unknown or 0. */
 void account_resolve(const char *spec, uid_t *uid, gid_t *gid);
-/* HOME, USER and LOGNAME assignments for uid into out (replacing its items); home, when
- * not NULL, wins over the passwd entry's directory. */
+/* Appends HOME, USER and LOGNAME assignments for uid to out; home, when not NULL, wins
+ * over the passwd entry's directory. */
 void account_env(uid_t uid, const char *home, struct strlist *out);
+
+/* ---- scratch.c: -T, the run's private scratch directory ---- */
+/* Makes the fresh 0700 directory (owned by uid:gid when chown_to) and returns its path;
+ * dies on failure, and from then on die() removes it. */
+const char *scratch_create(bool chown_to, uid_t uid, gid_t gid);
+/* Removes it and all it holds, never following a link; call only once no process of the
+ * run is alive. True when there was none or it is gone; false after one warning line. */
+bool scratch_remove(void);
 
 #endif

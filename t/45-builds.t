@@ -48,4 +48,71 @@ for bad in no-such-user-here "nobody:no-such-group-here" root "nobody:root" "nob
 	check "--user $bad: nothing ran" test ! -e "$fx/ran"
 done
 
+# --- -T: the private scratch dir (#16.1) ---
+# sandrun makes it beneath its own $TMPDIR: a parent of the test's own, checked empty after.
+tp=$fx/tp; mkdir "$tp"; chmod 755 "$tp"
+empty() { [ -z "$(ls -A "$tp")" ]; }
+st() { TMPDIR=$tp sr "$@"; }
+want_owner="$(id -u):$(id -g)"; if is_root; then want_owner=$RUN_UID:$RUN_UID; fi
+
+expect_exit "-T: the program sees TMPDIR, TMP and TEMP" 0 st -T -- /bin/sh -c \
+	'echo "$TMPDIR" > "$TMPDIR/../../seen" 2>/dev/null; [ "$TMP" = "$TMPDIR" ] && [ "$TEMP" = "$TMPDIR" ] && echo "$TMPDIR"'
+dir=$(cat "$TMPOUT")
+case $dir in "$(realpath "$tp")"/sandrun-*) ok "-T: the dir is \$TMPDIR/sandrun-RANDOM" ;;
+	*) nok "-T: the dir is \$TMPDIR/sandrun-RANDOM"; diag "got '$dir'" ;; esac
+check "-T: the dir is gone after a normal exit" test ! -e "$dir"
+check "-T: nothing left in \$TMPDIR" empty
+expect_exit "-T: writable by the program" 0 st -T -- /bin/sh -c 'echo x > "$TMPDIR/f" && mkdir "$TMPDIR/d"'
+expect_exit "-T: mode and owner seen from inside" 0 st -T -- "$ATTACK/b_scratch" stat
+is "-T: mode 0700, owned by the run's uid" "$(cat "$TMPOUT")" "700 $want_owner"
+expect_exit "-E TMPDIR wins over -T" 0 st -T -E TMPDIR=/elsewhere -- /bin/sh -c 'echo "$TMPDIR $TMP"'
+case $(cat "$TMPOUT") in "/elsewhere $(realpath "$tp")"/sandrun-*) ok "-E TMPDIR=/elsewhere: TMPDIR is it, TMP still -T's" ;;
+	*) nok "-E TMPDIR wins"; diag "got '$(cat "$TMPOUT")'" ;; esac
+check "-T with -E: nothing left" empty
+if is_root; then
+	expect_exit "-T --user: HOME is the scratch dir" 0 st -T -- /bin/sh -c '[ "$HOME" = "$TMPDIR" ]'
+else
+	skip "-T --user: HOME needs root"
+fi
+
+# Gone whatever the outcome: a timeout, SIGTERM to sandrun, a setup error after creation.
+expect_exit "-T with -t: timeout 124" 124 st -T -t 0.3 -- /bin/sh -c 'mkdir "$TMPDIR/d"; : > "$TMPDIR/d/f"; sleep 30 & sleep 30'
+check "-T: gone after a timeout" empty
+TMPDIR=$tp "$SANDRUN" ${RUN_USER:+--user "$RUN_USER"} -T -- /bin/sh -c ': > "$TMPDIR/f"; exec sleep 30' >/dev/null 2>&1 &
+srpid=$!
+for i in $(seq 50); do [ -n "$(ls -A "$tp")" ] && [ -n "$(find "$tp" -name f)" ] && break; sleep 0.1; done
+kill -TERM "$srpid"; wait "$srpid"; rc=$?
+is "-T: SIGTERM to sandrun: 143" "$rc" 143
+check "-T: gone after SIGTERM to sandrun" empty
+expect_exit "-T with -R over it: setup error 125" 125 st -T -R "$tp" -- /bin/true
+check "-T: gone after a setup error in sandrun" empty
+# As root the dir is root's own (mode 0700); unprivileged, mode 0 stops its owner too.
+mkdir "$fx/closed"; if is_root; then chmod 700 "$fx/closed"; else chmod 000 "$fx/closed"; fi
+expect_exit "-T, -C into a dir the run cannot enter: 125" 125 st -T -C "$fx/closed" -- /bin/true
+check "-T: gone after a setup error in the child" empty
+
+# A planted symlink (to a file, to a dir) or hard link: removal never follows it.
+echo original > "$fx/keep"; owned_by_run "$fx/keep"
+expect_exit "-T: links planted inside" 0 st -T -- "$ATTACK/b_scratch" plant "$fx/keep"
+diag "$(tr '\n' ' ' < "$TMPOUT")"
+is "-T: the outside file is intact after removal" "$(cat "$fx/keep" 2>&1)" original
+check "-T: the outside dir still holds it" test -d "$fx/closed"
+check "-T: planted links removed" empty
+# Deeper than PATH_MAX and than the descriptors removal holds: renamed up, still removed.
+expect_exit "-T: 3000 nested dirs" 0 st -T -- "$ATTACK/b_scratch" deep 3000
+check "-T: a 3000-deep tree is removed" empty
+
+# The job -T exists for: gcc needs a writable TMPDIR for its temporary files. The output
+# is run through the dynamic loader: the linker's chmod +x is denied (issue 16.3's part).
+if have gcc && [ -x /lib64/ld-linux-x86-64.so.2 ]; then
+	printf '#include <stdio.h>\nint main(void) { puts("built"); return 0; }\n' > "$fx/hello.c"
+	owned_by_run "$fx/hello.c"
+	expect_exit "-T: gcc compiles and links in the scratch dir" 0 st -T -- /bin/sh -c \
+		'cd "$TMPDIR" && gcc -o hello '"$fx"'/hello.c && /lib64/ld-linux-x86-64.so.2 ./hello'
+	is "-T: the built program ran" "$(cat "$TMPOUT")" built
+	check "-T: gcc's files removed" empty
+else
+	for i in 1 2 3; do skip "gcc or /lib64/ld-linux-x86-64.so.2 not installed"; done
+fi
+
 done_testing
