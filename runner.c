@@ -501,6 +501,7 @@ static const struct option_row option_rows[] = {
 	{ "help", 'h', NULL, "show this help and exit" },
 	{ "version", 'V', NULL, "show the version and what this kernel offers, and exit" },
 	{ "tmpdir", 'T', NULL, "a fresh private -W dir as TMPDIR, TMP, TEMP (and HOME with --user), removed after the run" },
+	{ "allow-pty", OPT_ALLOW_PTY, NULL, "allow opening new pseudo-terminals (/dev/ptmx, /dev/pts); /dev/tty stays closed" },
 };
 #define OPTION_COUNT (sizeof option_rows / sizeof option_rows[0])
 
@@ -642,6 +643,7 @@ static void handle_option(int key, const char *arg, struct policy *p, struct cli
 	case OPT_LOG_DENIED: p->sys.log_denied = true; break;
 	case OPT_PRINT_POLICY: cli->print_policy = true; break;
 	case 'T': p->want_scratch = true; break;
+	case OPT_ALLOW_PTY: p->fs.allow_pty = true; break;
 	default:
 		die("internal error: option %d has no handler", key);
 	}

@@ -38,6 +38,7 @@ struct fs_policy {
 	int abi;                      /* Landlock ABI in use, after the probe and the build cap */
 	int ruleset_fd;               /* built in sandrun before fork; -1 until then */
 	bool keep_rules;              /* --print-policy: each rule added is kept to be printed */
+	bool allow_pty;               /* --allow-pty: /dev/ptmx and /dev/pts/N, with device ioctls */
 };
 
 /* Syscall policy: filter.c reads it, runner.c fills it from the options. */

@@ -7,7 +7,7 @@
 expect_exit "--help exits 0" 0 "$SANDRUN" --help
 for opt in timeout chdir clean-env env user allow-write deny-read allow-read allow-unix \
 	allow-net allow-metadata cpu memory data fsize procs nofile stdin stdout stderr report \
-	log-denied print-policy help version tmpdir; do
+	log-denied print-policy help version tmpdir allow-pty; do
 	check "--help lists --$opt" grep -q -- "--$opt " "$TMPOUT"
 done
 # README's usage block is the --help text: an option added without docs fails here.

@@ -115,4 +115,45 @@ else
 	for i in 1 2 3; do skip "gcc or /lib64/ld-linux-x86-64.so.2 not installed"; done
 fi
 
+# --- --allow-pty: new pseudo-terminals of the run's own (#16.5) ---
+expect_exit "no --allow-pty: a new pty is refused" 1 sr -- "$ATTACK/b_pty"
+is "no --allow-pty: posix_openpt EACCES" "$(head -n 1 "$TMPOUT")" "posix_openpt: EACCES"
+expect_exit "--allow-pty: a new pty works end to end" 0 sr --allow-pty -- "$ATTACK/b_pty"
+check "--allow-pty: a line went through it" grep -q "^read: hi" "$TMPOUT"
+check "--allow-pty: /dev/tty stays unavailable" grep -Eq "^open /dev/tty: (EACCES|ENXIO)" "$TMPOUT"
+if have python3; then
+	expect_exit "--allow-pty: python3 os.openpty() works" 0 sr --allow-pty -- python3 -c 'import os; os.openpty()'
+	expect_exit "no --allow-pty: python3 os.openpty() fails" 1 sr -- python3 -c \
+		'import os, sys
+try:
+    os.openpty()
+except PermissionError:
+    sys.exit(1)'
+else
+	skip "python3 not installed"; skip "python3 not installed"
+fi
+for abi in 3 5; do
+	if [ -x "$top/sandrun-abi$abi" ]; then
+		expect_exit "--allow-pty at Landlock ABI $abi" 0 env SANDRUN="$top/sandrun-abi$abi" \
+			bash -c '. t/lib.sh; sr --allow-pty -- "$ATTACK/b_pty"'
+	else
+		skip "sandrun-abi$abi not built (make check builds it)"
+	fi
+done
+expect_exit "--allow-pty with -R /dev: 125" 125 sr --allow-pty -R /dev -- /bin/true
+check "--allow-pty with -R /dev: one line" one_line "$TMPERR"
+# A terminal that is not the run's own and belongs to another uid: DAC keeps it closed.
+if is_root && have python3; then
+	python3 -c 'import os, time
+m, s = os.openpty(); print(os.ttyname(s), flush=True); time.sleep(20)' >"$fx/ptyname" &
+	holder=$!
+	for i in $(seq 50); do [ -s "$fx/ptyname" ] && break; sleep 0.1; done
+	other=$(cat "$fx/ptyname")
+	expect_exit "--allow-pty: root's terminal $other stays closed to the run's uid" 2 \
+		sr --allow-pty -- /bin/sh -c "echo x > $other"
+	kill "$holder"; wait "$holder" 2>/dev/null
+else
+	skip "another uid's terminal needs root and python3"
+fi
+
 done_testing
