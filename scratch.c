@@ -41,12 +41,12 @@
 enum { MAX_DEPTH = 64, NAME_RANDOM = 16, MAX_TRIES = 100 };
 
 static struct {
-	int parent_fd;                /* the directory it was made in, held from creation */
+	int parent_fd;                /* the directory it was made in, held while exists */
 	char name[32];                /* sandrun-XXXXXXXXXXXXXXXX */
 	char path[PATH_MAX];
 	pid_t owner;                  /* sandrun itself: a forked child never removes it */
 	bool exists;
-} scratch = { .parent_fd = -1 };
+} scratch;   /* zero, so in .bss: an initializer would put PATH_MAX bytes in the file */
 
 /* prefix followed by NAME_RANDOM characters of [a-z0-9] from getrandom. */
 static void random_name(char *out, size_t size, const char *prefix)
