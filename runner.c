@@ -1489,6 +1489,9 @@ int main(int argc, char **argv)
 	check_identity(&p);
 	check_chdir(&p);
 	open_stdio(&cli, &p);
+	/* Before -T's dir exists: from here a SIGTERM waits for pgroup_run, which kills the
+	 * run and returns, so the dir is removed; a default SIGTERM would leave it behind. */
+	pgroup_init();
 	if (p.want_scratch)
 		add_scratch(&p, &preset);
 	if (p.has_user)   /* HOME is the scratch dir under -T: the run's only private place */
@@ -1497,7 +1500,6 @@ int main(int argc, char **argv)
 	p.envp = build_env(&cli, &preset);   /* -E given values still win */
 	landlock_prepare(&p.fs);      /* paths resolved and ruleset built before any fork */
 	filter_prepare(&p.sys);
-	pgroup_init();
 	pgroup_run(&p, child_setup, &out);
 	removed = scratch_remove();   /* every process of the run is dead and reaped */
 	decide(&p, &out, &verdict);
