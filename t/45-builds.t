@@ -47,6 +47,14 @@ for bad in no-such-user-here "nobody:no-such-group-here" root "nobody:root" "nob
 	check "--user $bad: one line" one_line "$TMPERR"
 	check "--user $bad: nothing ran" test ! -e "$fx/ran"
 done
+# Root of an unprivileged user namespace (a rootless container): setgroups is denied.
+if have unshare && unshare -U -r true 2>/dev/null; then
+	expect_exit "root in a user namespace, --user: 125" 125 unshare -U -r "$SANDRUN" --user 65534 -- /bin/true
+	check "root in a user namespace: one line" one_line "$TMPERR"
+	check "root in a user namespace: says CAP_SETGID is missing" grep -q "no CAP_SETGID" "$TMPERR"
+else
+	for i in 1 2 3; do skip "unshare -U -r not available here"; done
+fi
 
 # --- -T: the private scratch dir (#16.1) ---
 # sandrun makes it beneath its own $TMPDIR: a parent of the test's own, checked empty after.
