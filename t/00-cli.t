@@ -58,6 +58,8 @@ bad_invocations=(
 	"cpu past a year|-c 31536001"
 	"nofile below what exec needs|-n 3"
 	"nofile 15|-n 15"
+	"unknown user name|-u no-such-user-here"
+	"unknown group name|-u 65534:no-such-group-here"
 )
 for row in "${bad_invocations[@]}"; do
 	what=${row%%|*} args=${row#*|}
