@@ -1029,6 +1029,36 @@ static void grant_devices(void)
 	}
 }
 
+/*
+ * --allow-pty: /dev/ptmx (the multiplexer, a char device) and everything beneath /dev/pts
+ * may be opened for reading and writing and, at ABI 5, take device ioctls (TIOCGPTN,
+ * TIOCSPTLCK, tcsetattr). The rule on /dev/pts binds its directory inode, so it also
+ * covers the terminals created later, the run's own; Landlock cannot tell those from
+ * terminals already there, which DAC then guards (a dedicated --user owns none of them).
+ * /dev/tty stays closed: the program has no controlling terminal of ours to reach.
+ */
+static void grant_ptys(void)
+{
+	static const struct { const char *path; bool is_dir; } nodes[] = {
+		{ "/dev/ptmx", false }, { "/dev/pts", true },
+	};
+
+	for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
+		struct stat st;
+		int fd = open(nodes[i].path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+
+		if (fd < 0 || fstat(fd, &st) != 0)
+			die_sys("--allow-pty: %s", nodes[i].path);
+		if (nodes[i].is_dir ? !S_ISDIR(st.st_mode) : !S_ISCHR(st.st_mode))
+			die("--allow-pty: %s is not a %s", nodes[i].path,
+			    nodes[i].is_dir ? "directory" : "character device");
+		if (deny_holding(nodes[i].path))
+			die("--allow-pty: %s is inside a -R dir", nodes[i].path);
+		add_rule(fd, nodes[i].path, nodes[i].is_dir, DEVICE_RIGHTS | R(IOCTL_DEV));
+		close(fd);
+	}
+}
+
 static void close_spots(struct spots *s)
 {
 	for (size_t i = 0; i < s->count; i++)
@@ -1166,6 +1196,8 @@ void landlock_prepare(struct fs_policy *fs)
 	for (size_t i = 0; i < ll.write.count; i++)
 		grant_tree(&ll.write.items[i], ll.write_rights);
 	grant_devices();
+	if (fs->allow_pty)
+		grant_ptys();
 	close_spots(&ll.deny);
 	close_spots(&ll.write);
 	close_spots(&ll.read);

@@ -313,6 +313,7 @@ static _Noreturn void die_now(void)
 	dying = true;
 	if (pgroup_started())
 		pgroup_kill_all();
+	(void)scratch_remove();       /* after the kill: nothing of the run can race it */
 	write_setup_error_report();
 	exit(EXIT_SETUP);
 }
@@ -388,10 +389,13 @@ static bool parse_digits(const char *s, const char **end, uint64_t max, uint64_t
 	return c != s;
 }
 
+/* -t and -c: at most a year of 365 days, as --help says. */
+#define MAX_SECONDS (365u * 24u * 3600u)
+
 /* Decimal seconds ("2", "0.5", "1.250") to milliseconds, rounded up; at most a year. */
 static bool parse_seconds_ms(const char *s, uint64_t *ms)
 {
-	const uint64_t max_sec = 366u * 24u * 3600u;
+	const uint64_t max_sec = MAX_SECONDS;
 	uint64_t sec, frac_ms = 0;
 	const char *c;
 
@@ -414,7 +418,7 @@ static bool parse_seconds_ms(const char *s, uint64_t *ms)
 		frac_ms += rest_nonzero;
 	}
 	*ms = sec * 1000u + frac_ms;
-	return *c == '\0' && *ms > 0;
+	return *c == '\0' && *ms > 0 && *ms <= max_sec * 1000u;
 }
 
 /* A positive count, at most max. */
@@ -471,7 +475,7 @@ enum {
 	OPT_CLEAN_ENV = 256, OPT_ALLOW_UNIX, OPT_ALLOW_NET, OPT_ALLOW_METADATA, OPT_PRINT_POLICY,
 	OPT_DATA, OPT_REPORT, OPT_LOG_DENIED,
 	OPT_ALLOW_IPC, OPT_REPORT_FD,
-	OPT_ALLOW_CONNECT, OPT_ALLOW_BIND,
+	OPT_ALLOW_CONNECT, OPT_ALLOW_BIND, OPT_ALLOW_PTY,
 };
 
 struct option_row {
@@ -486,7 +490,7 @@ static const struct option_row option_rows[] = {
 	{ "chdir", 'C', "DIR", "run PROGRAM in DIR" },
 	{ "clean-env", OPT_CLEAN_ENV, NULL, "start from an empty environment plus PATH=/usr/local/bin:/usr/bin:/bin" },
 	{ "env", 'E', "NAME=VALUE", "set a variable for PROGRAM (repeatable)" },
-	{ "user", 'u', "UID[:GID]", "run as UID and GID (default GID = UID), no extra groups; needed as root" },
+	{ "user", 'u', "USER[:GROUP]", "run as a uid or a name (GID = UID, or NAME's group), no extra groups; needed as root" },
 	{ "allow-write", 'W', "DIR", "allow writing beneath DIR (repeatable)" },
 	{ "deny-read", 'R', "DIR", "deny reading, listing and executing beneath DIR (repeatable)" },
 	{ "allow-read", 'A', "PATH", "strict mode: read only beneath PATH and the -W dirs (repeatable)" },
@@ -512,6 +516,8 @@ static const struct option_row option_rows[] = {
 	{ "hide", 'H', "DIR", "like -R, but DIR and its sub-dirs stay listable and its parents keep listing (repeatable)" },
 	{ "allow-connect", OPT_ALLOW_CONNECT, "PORT", "allow TCP connect to PORT or range A-B only (repeatable; Landlock ABI 4)" },
 	{ "allow-bind", OPT_ALLOW_BIND, "PORT", "allow TCP bind to PORT or A-B only, 0 = ephemeral (repeatable; ABI 4)" },
+	{ "tmpdir", 'T', NULL, "a fresh private -W dir as TMPDIR, TMP, TEMP (and HOME with --user), removed after the run" },
+	{ "allow-pty", OPT_ALLOW_PTY, NULL, "allow opening new pseudo-terminals (/dev/ptmx, /dev/pts); /dev/tty stays closed" },
 };
 #define OPTION_COUNT (sizeof option_rows / sizeof option_rows[0])
 
@@ -573,6 +579,24 @@ static void parse_size_option(const char *name, const char *arg, uint64_t *bytes
 		die("%s %s: expected a positive size N, NK, NM or NG (powers of 1024)", name, arg);
 }
 
+/*
+ * -m and --data below 4M are refused: the verdict compares peak RSS with the limit, and
+ * the smallest dynamically linked program (/bin/true) already uses about 1M, so "-m 10"
+ * or "-m 256k" (bytes and KiB, not the MiB meant) would report memory-limit for any run.
+ */
+#define MIN_MEMORY_BYTES (4u << 20)
+
+static void parse_memory_option(const char *name, const char *arg, uint64_t *bytes)
+{
+	parse_size_option(name, arg, bytes);
+	if (*bytes < MIN_MEMORY_BYTES)
+		die("%s %s: at least 4M (%u bytes): a program's own image needs more", name, arg,
+		    MIN_MEMORY_BYTES);
+}
+
+/* Below 16 descriptors the dynamic loader and libc fail to start the program. */
+#define MIN_NOFILE 16
+
 static const char *nonempty_path(const char *name, const char *arg)
 {
 	if (arg[0] == '\0')
@@ -585,7 +609,8 @@ static void handle_option(int key, const char *arg, struct policy *p, struct cli
 	switch (key) {
 	case 't':
 		if (!parse_seconds_ms(arg, &p->lim.timeout_ms))
-			die("--timeout %s: expected positive decimal seconds, at most a year", arg);
+			die("--timeout %s: expected positive decimal seconds, at most %u (a year)", arg,
+			    MAX_SECONDS);
 		break;
 	case 'C':
 		if (arg[0] == '\0')
@@ -600,7 +625,7 @@ static void handle_option(int key, const char *arg, struct policy *p, struct cli
 		break;
 	case 'u':
 		if (!parse_user(arg, &p->uid, &p->gid))
-			die("--user %s: expected UID[:GID], numbers other than 0", arg);
+			account_resolve(arg, &p->uid, &p->gid);   /* names, or one line and 125 */
 		p->has_user = true;
 		break;
 	case 'W': strlist_add(&p->fs.allow_write, arg); break;
@@ -610,20 +635,23 @@ static void handle_option(int key, const char *arg, struct policy *p, struct cli
 	case OPT_ALLOW_NET: p->sys.allow_net = p->fs.allow_net = true; break;
 	case OPT_ALLOW_METADATA: p->sys.allow_metadata = true; break;
 	case 'c':
-		if (!parse_count(arg, 366u * 24u * 3600u, &p->lim.cpu_sec))
-			die("--cpu %s: expected a positive whole number of seconds", arg);
+		if (!parse_count(arg, MAX_SECONDS, &p->lim.cpu_sec))
+			die("--cpu %s: expected a positive whole number of seconds, at most %u (a year)",
+			    arg, MAX_SECONDS);
 		break;
-	case 'm': parse_size_option("--memory", arg, &p->lim.mem_bytes); break;
-	case OPT_DATA: parse_size_option("--data", arg, &p->lim.data_bytes); break;
+	case 'm': parse_memory_option("--memory", arg, &p->lim.mem_bytes); break;
+	case OPT_DATA: parse_memory_option("--data", arg, &p->lim.data_bytes); break;
 	case 'f': parse_size_option("--fsize", arg, &p->lim.fsize_bytes); break;
 	case 'p':
 		if (!parse_count(arg, 1u << 22, &p->lim.procs))
-			die("--procs %s: expected a positive number of processes", arg);
+			die("--procs %s: expected a positive number of processes, at most %u (the "
+			    "kernel's largest pid_max)", arg, 1u << 22);
 		p->sys.no_new_procs = p->lim.procs == 1;
 		break;
 	case 'n':
-		if (!parse_count(arg, 1u << 30, &p->lim.nofile))
-			die("--nofile %s: expected a positive number of descriptors", arg);
+		if (!parse_count(arg, 1u << 30, &p->lim.nofile) || p->lim.nofile < MIN_NOFILE)
+			die("--nofile %s: expected a number of descriptors from %u (what the loader "
+			    "and libc need) to %u", arg, MIN_NOFILE, 1u << 30);
 		break;
 	case 'i': cli->stdio_paths[0] = nonempty_path("--stdin", arg); break;
 	case 'o': cli->stdio_paths[1] = nonempty_path("--stdout", arg); break;
@@ -649,6 +677,8 @@ static void handle_option(int key, const char *arg, struct policy *p, struct cli
 		landlock_add_ports(&p->fs.bind_ports, "--allow-bind", arg, true);
 		p->sys.tcp_ports = true;
 		break;
+	case 'T': p->want_scratch = true; break;
+	case OPT_ALLOW_PTY: p->fs.allow_pty = true; break;
 	default:
 		die("internal error: option %d has no handler", key);
 	}
@@ -807,35 +837,61 @@ static bool same_name(const char *a, const char *b)
 	return la == lb && strncmp(a, b, la) == 0;
 }
 
-/* The child's environment: sandrun's own (or the clean one), then each --env in order. */
-static char **build_env(const struct cli *cli)
+/* Puts NAME=VALUE into env[0..*n), replacing an earlier value of NAME. */
+static void env_set(char **env, size_t *n, const char *assignment)
+{
+	size_t j = 0;
+
+	while (j < *n && !same_name(env[j], assignment))
+		j++;
+	env[j] = (char *)assignment;
+	if (j == *n)
+		(*n)++;
+}
+
+/* The child's environment: sandrun's own (or the clean one), then what sandrun sets
+ * itself (the run user's HOME, USER, LOGNAME; -T's TMPDIR), then each --env in order. */
+static char **build_env(const struct cli *cli, const struct strlist *preset)
 {
 	size_t base = 0, n = 0;
 	char **src = cli->clean_env ? NULL : environ;
 	char **env;
 
-	if (!cli->clean_env && cli->env.count == 0)
+	if (!cli->clean_env && cli->env.count == 0 && preset->count == 0)
 		return environ;   /* nothing to change: no copy */
 	while (src && src[base])
 		base++;
-	env = calloc(base + cli->env.count + 2, sizeof *env);
+	env = calloc(base + preset->count + cli->env.count + 2, sizeof *env);
 	if (!env)
 		die("out of memory");
 	if (cli->clean_env)
 		env[n++] = (char *)clean_path;
 	for (size_t i = 0; i < base; i++)
 		env[n++] = src[i];
-	for (size_t i = 0; i < cli->env.count; i++) {
-		size_t j = 0;
-
-		while (j < n && !same_name(env[j], cli->env.items[i]))
-			j++;
-		env[j] = (char *)cli->env.items[i];
-		if (j == n)
-			n++;
-	}
+	for (size_t i = 0; i < preset->count; i++)
+		env_set(env, &n, preset->items[i]);
+	for (size_t i = 0; i < cli->env.count; i++)
+		env_set(env, &n, cli->env.items[i]);
 	env[n] = NULL;
 	return env;
+}
+
+/* -T: the scratch dir becomes a -W dir, and TMPDIR, TMP and TEMP name it (before -E). */
+static void add_scratch(struct policy *p, struct strlist *preset)
+{
+	static const char *const names[] = { "TMPDIR", "TMP", "TEMP" };
+	const char *dir = scratch_create(p->has_user, p->uid, p->gid);
+
+	strlist_add(&p->fs.allow_write, dir);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		size_t size = strlen(names[i]) + strlen(dir) + 2;
+		char *s = malloc(size);
+
+		if (!s)
+			die("out of memory");
+		out_format(s, size, "%s=%s", names[i], dir);
+		strlist_add(preset, s);
+	}
 }
 
 /* ---- checks in sandrun before anything runs ---- */
@@ -1272,8 +1328,13 @@ static void drop_identity(const struct policy *p)
 	 * every thread of the process change identity too (musl blocks all signals around
 	 * each one for that), which here only costs a dozen extra syscalls per run.
 	 */
-	if (was_root && syscall(SYS_setgroups, 0, NULL) != 0)
+	if (was_root && syscall(SYS_setgroups, 0, NULL) != 0) {
+		/* Root in a user namespace without CAP_SETGID there, or with setgroups "deny". */
+		if (errno == EPERM)
+			child_fail("--user: setgroups: not permitted: no CAP_SETGID in this user "
+				   "namespace; run as the target uid without --user, or grant it");
 		child_fail_sys("setgroups");
+	}
 	if (syscall(SYS_setresgid, p->gid, p->gid, p->gid) != 0)
 		child_fail_sys("--user: setresgid(%u)", (unsigned)p->gid);
 	if (syscall(SYS_setresuid, p->uid, p->uid, p->uid) != 0)
@@ -1398,8 +1459,10 @@ int main(int argc, char **argv)
 	 * points here), so leak checkers see them as still reachable, not as lost. */
 	static struct policy p = { .stdio_fds = { -1, -1, -1 }, .fs.ruleset_fd = -1 };
 	static struct cli cli;
+	static struct strlist preset;   /* assignments sandrun makes itself, before -E */
 	struct outcome out;
 	struct verdict verdict;
+	bool removed;
 	int prog;
 
 	ensure_stdio_open();
@@ -1425,11 +1488,19 @@ int main(int argc, char **argv)
 	check_identity(&p);
 	check_chdir(&p);
 	open_stdio(&cli, &p);
-	p.envp = build_env(&cli);
+	/* Before -T's dir exists: from here a SIGTERM waits for pgroup_run, which kills the
+	 * run and returns, so the dir is removed; a default SIGTERM would leave it behind. */
+	pgroup_init();
+	if (p.want_scratch)
+		add_scratch(&p, &preset);
+	if (p.has_user)   /* HOME is the scratch dir under -T: the run's only private place */
+		account_env(p.uid, p.want_scratch ? p.fs.allow_write.items[p.fs.allow_write.count - 1]
+						   : NULL, &preset);
+	p.envp = build_env(&cli, &preset);   /* -E given values still win */
 	landlock_prepare(&p.fs);      /* paths resolved and ruleset built before any fork */
 	filter_prepare(&p.sys);
-	pgroup_init();
 	pgroup_run(&p, child_setup, &out);
+	removed = scratch_remove();   /* every process of the run is dead and reaped */
 	decide(&p, &out, &verdict);
 	/* The report first: the verdict line goes to a stderr the program may have stalled.
 	 * A report that could not be written is its own status: the run happened, never 125. */
@@ -1437,5 +1508,5 @@ int main(int argc, char **argv)
 	print_verdict(&verdict, &out);
 	if (!reported)
 		return EXIT_REPORT;   /* stderr said why */
-	return verdict.sandrun_exit;
+	return removed ? verdict.sandrun_exit : EXIT_SETUP;
 }

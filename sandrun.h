@@ -53,6 +53,7 @@ struct fs_policy {
 	struct port_list connect_ports;   /* --allow-connect: Landlock NET_CONNECT_TCP rules */
 	struct port_list bind_ports;      /* --allow-bind: Landlock NET_BIND_TCP rules (0: ephemeral) */
 	struct strlist hide;          /* -H: names listable, nothing beneath readable/writable */
+	bool allow_pty;               /* --allow-pty: /dev/ptmx and /dev/pts/N, with device ioctls */
 };
 
 /* Syscall policy: filter.c reads it, runner.c fills it from the options. */
@@ -94,6 +95,7 @@ struct policy {
 	struct limits lim;
 	struct fs_policy fs;
 	struct sys_policy sys;
+	bool want_scratch;            /* -T: a private scratch dir, made and removed by scratch.c */
 };
 
 /* One protection as it stands on this kernel with this policy: --version, --print-policy
@@ -220,5 +222,20 @@ size_t caps_protections(struct protection *out, size_t max);   /* rows "capabili
 /* ---- landlock.c: TCP port rules (--allow-connect, --allow-bind; ABI 4) ---- */
 /* Parses PORT or A-B into l; bad input is die naming opt and arg. */
 void landlock_add_ports(struct port_list *l, const char *opt, const char *arg, bool zero_ok);
+/* ---- account.c: --user NAME[:GROUP] and the run user's environment ---- */
+/* spec is what --user got when it is not UID[:GID]: NAME, NAME:GROUP, UID:GROUP or
+ * NAME:GID, looked up in /etc/passwd and /etc/group; dies (125) on unknown or 0. */
+void account_resolve(const char *spec, uid_t *uid, gid_t *gid);
+/* Appends HOME, USER and LOGNAME assignments for uid to out; home, when not NULL, wins
+ * over the passwd entry's directory. */
+void account_env(uid_t uid, const char *home, struct strlist *out);
+
+/* ---- scratch.c: -T, the run's private scratch directory ---- */
+/* Makes the fresh 0700 directory (owned by uid:gid when chown_to) and returns its path;
+ * dies on failure, and from then on die() removes it. */
+const char *scratch_create(bool chown_to, uid_t uid, gid_t gid);
+/* Removes it and all it holds, never following a link; call only once no process of the
+ * run is alive. True when there was none or it is gone; false after one warning line. */
+bool scratch_remove(void);
 
 #endif

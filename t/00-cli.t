@@ -7,7 +7,7 @@
 expect_exit "--help exits 0" 0 "$SANDRUN" --help
 for opt in timeout chdir clean-env env user allow-write deny-read allow-read allow-unix \
 	allow-net allow-metadata cpu memory data fsize procs nofile stdin stdout stderr report \
-	log-denied print-policy help version; do
+	log-denied print-policy help version tmpdir allow-pty; do
 	check "--help lists --$opt" grep -q -- "--$opt " "$TMPOUT"
 done
 # README's usage block is the --help text: an option added without docs fails here.
@@ -50,6 +50,16 @@ bad_invocations=(
 	"empty program|''"
 	"flag given a value|--clean-env=1"
 	"stdin is a directory|-i /etc"
+	"memory in bytes, too small|-m 10"
+	"memory 256k, too small|-m 256k"
+	"data below 4M|--data 1M"
+	"procs past pid_max|-p 99999999"
+	"timeout past a year|-t 31536001"
+	"cpu past a year|-c 31536001"
+	"nofile below what exec needs|-n 3"
+	"nofile 15|-n 15"
+	"unknown user name|-u no-such-user-here"
+	"unknown group name|-u 65534:no-such-group-here"
 )
 for row in "${bad_invocations[@]}"; do
 	what=${row%%|*} args=${row#*|}

@@ -36,8 +36,8 @@ is "--fsize: the file on disk stopped at 1024 bytes" "$(stat -c %s "$out")" 1024
 expect_exit "--fsize also bounds the --stdout file" 153 sr -f 1K -o "$scratch/o.txt" -- "$hog" write 5000
 is "--fsize: --stdout file stopped at 1024 bytes" "$(stat -c %s "$scratch/o.txt")" 1024
 
-expect_exit "--nofile 10: opening stops" 0 sr -n 10 -- "$hog" files
-is "--nofile 10: 7 more after 0-2" "$(cat "$TMPOUT")" "opened 7 more"
+expect_exit "--nofile 16: opening stops" 0 sr -n 16 -- "$hog" files
+is "--nofile 16: 13 more after 0-2" "$(cat "$TMPOUT")" "opened 13 more"
 
 m=sandrun-t40-$$-procs
 expect_exit "--procs 30: a fork bomb ends at the timeout" 124 sr -t 1 -p 30 -- "$ATTACK/spawner" forkbomb "$m"

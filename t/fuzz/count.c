@@ -5,7 +5,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const uint64_t used[] = { 366u * 24u * 3600u, 1u << 22, 1u << 30 };
+	static const uint64_t used[] = { 365u * 24u * 3600u, 1u << 22, 1u << 30 };
 	uint64_t max, got = 0, want = 0;
 	char *s;
 	bool ok, ref;
