@@ -1161,6 +1161,7 @@ static void json_report(struct out *f, const struct policy *p, const struct outc
 	out_printf(f, p->fs.abi > 0 ? "  \"landlock_abi\": %d,\n" : "  \"landlock_abi\": null,\n", p->fs.abi);
 	out_printf(f, "  \"killed_group\": %s,\n", o->killed_group ? "true" : "false");
 	json_denied(f);
+	out_printf(f, "  \"metadata_performed\": %llu,\n", (unsigned long long)metadata_performed());
 	json_limits(f, &p->lim);
 	json_protections(f, p);
 	out_printf(f, "}\n");
@@ -1378,7 +1379,7 @@ static void child_setup(const struct policy *p)
 	pgroup_child_close_fds();     /* only 0-2 and the close-on-exec error pipe survive */
 	/* Last: the next call is execve. The listener goes to sandrun, which answers the
 	 * logged rows with their errnos; the child keeps no copy of it. */
-	if (p->sys.log_calls)
+	if (p->sys.log_calls || p->sys.proxy_metadata)
 		pgroup_child_send_listener(filter_install_logged());
 	else
 		filter_install();
@@ -1411,6 +1412,8 @@ int main(int argc, char **argv)
 	p.argv = argv + prog;
 	/* Denied calls are recorded only where someone will read them. */
 	p.sys.log_calls = p.sys.log_denied || report_path != NULL;
+	/* chmod and utime beneath -W dirs are made by sandrun (metadata.c). */
+	p.sys.proxy_metadata = !p.sys.allow_metadata && p.fs.allow_write.count > 0;
 	p.fs.abi = landlock_probe();
 	if (cli.print_policy) {
 		p.fs.keep_rules = true;
@@ -1429,6 +1432,8 @@ int main(int argc, char **argv)
 	p.envp = build_env(&cli);
 	landlock_prepare(&p.fs);      /* paths resolved and ruleset built before any fork */
 	filter_prepare(&p.sys);
+	if (p.sys.proxy_metadata)
+		metadata_prepare(&p);     /* the -W and -R dirs it checks against, held before fork */
 	pgroup_init();
 	pgroup_run(&p, child_setup, &out);
 	decide(&p, &out, &verdict);

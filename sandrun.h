@@ -48,6 +48,8 @@ struct sys_policy {
 	bool no_new_procs;            /* --procs 1: fork, vfork and non-thread clone fail EAGAIN */
 	bool log_denied;              /* --log-denied: a stderr line per newly denied syscall */
 	bool log_calls;               /* --report or --log-denied: logged rows ask sandrun */
+	bool proxy_metadata;          /* a -W dir and no --allow-metadata: metadata.c performs
+				       * chmod and utime calls on files beneath -W dirs */
 };
 
 /* Resource limits; a limit of 0 means "not set". */
@@ -174,5 +176,14 @@ void pgroup_child_set_deathsig(void);            /* after the identity change, w
 void pgroup_child_close_fds(void);               /* all but 0-2 and the close-on-exec error pipe */
 _Noreturn void pgroup_child_report(int stage, int err, const char *msg);   /* pipe, then _exit */
 void pgroup_child_send_listener(int listener);   /* to sandrun (SCM_RIGHTS), then closed */
+
+/* ---- metadata.c: chmod and utime family beneath -W dirs, performed by sandrun ---- */
+void metadata_prepare(const struct policy *p);   /* parent, before fork: hold -W and -R dirs */
+bool metadata_handles(int nr);                   /* a call metadata_answer decides */
+/* Answers one notified call of tid pid: 0 or -errno. *done: sandrun made the change (or
+ * the kernel refused it on a file beneath -W); false: refused by policy, as EPERM. */
+int metadata_answer(int listener, uint64_t id, pid_t pid, int nr, const uint64_t args[6],
+		    bool *done);
+uint64_t metadata_performed(void);               /* changes made, for the report */
 
 #endif
