@@ -27,6 +27,8 @@
  *   call is never continued: sandrun acts on its own copy of the arguments and on
  *   descriptors it opened, so nothing the program changes afterwards is looked at again
  *   (metadata.c says how each step holds). Nested (another listener), they stay EPERM.
+ *   The set-xattr rows go there too, only to answer EOPNOTSUPP for the POSIX ACL names
+ *   (cp -p and install then fall back to fchmod); nothing is set, other names get EPERM.
  * - Every other call is allowed on its arch and number alone, never on an argument, so
  *   the kernel's per-filter action cache (5.11+) answers it without running the program.
  * - Argument tests compare the width the kernel reads. Every tested argument is an int or
@@ -1360,7 +1362,7 @@ size_t filter_protections(const struct sys_policy *sys, struct protection *out, 
 			? "--allow-metadata: chmod, chown, xattr, utime allowed"
 			: sys->proxy_metadata
 			? "chmod, utime family done by sandrun beneath -W dirs only (no setuid/setgid); "
-			  "chown, xattr, inode flags denied"
+			  "chown, xattr (ACLs: EOPNOTSUPP), inode flags denied"
 			: "chmod, chown, xattr, inode flags, utime family denied" },
 		{ "no-new-procs", sys->no_new_procs, sys->no_new_procs
 			? "fork, vfork, clone without CLONE_THREAD fail EAGAIN"

@@ -35,7 +35,8 @@
  * - A file whose only name is outside -W (given by descriptor) is looked up by the name
  *   the kernel reports for it and must be the same inode, else refused.
  * Does not:
- * - chown, xattrs (ACLs included) or inode flags: still EPERM (filter.c rows).
+ * - chown, xattrs or inode flags: still EPERM (filter.c rows); setting a POSIX ACL
+ *   (system.posix_acl_access, _default) is answered EOPNOTSUPP, nothing is set.
  * - see a -W dir through another path: a bind mount of it elsewhere is not beneath it
  *   (refused), and a -R dir's subdirectory bind-mounted inside a -W dir is not recognised.
  * - act under a nested sandrun or any other listener: the rows are then plain EPERM.
@@ -62,6 +63,9 @@
 
 #ifndef __NR_fchmodat2   /* newer than the UAPI 6.1 headers; 452 on x86_64 and arm64 */
 #define __NR_fchmodat2 452
+#endif
+#ifndef __NR_setxattrat   /* Linux 6.13; same number on x86_64 and arm64 */
+#define __NR_setxattrat 463
 #endif
 #ifndef AT_EMPTY_PATH
 #define AT_EMPTY_PATH 0x1000
@@ -101,6 +105,10 @@ static const int handled[] = {
 	__NR_futimesat,
 #endif
 	__NR_utimensat,
+	/* Setting an ACL only: answered EOPNOTSUPP, "no ACLs on this filesystem", on which
+	 * cp -p and install (gnulib's qset_acl) fall back to fchmod, which is handled above.
+	 * Every other xattr name keeps the row's EPERM; nothing is ever set. */
+	__NR_setxattr, __NR_lsetxattr, __NR_fsetxattr, __NR_setxattrat,
 };
 
 bool metadata_handles(int nr)
@@ -431,6 +439,20 @@ static int resolve_held(int held)
 
 /* ---- answering ---- */
 
+/* setxattr and its kin: EOPNOTSUPP for the POSIX ACL names, EPERM for any other. */
+static int answer_xattr(pid_t pid, int nr, const uint64_t args[6])
+{
+	char name[256];
+	uint64_t at = nr == __NR_setxattrat ? args[3] : args[1];
+
+	if (read_path(pid, at, name, sizeof name) != 0)
+		return -EPERM;
+	if (strcmp(name, "system.posix_acl_access") == 0 ||
+	    strcmp(name, "system.posix_acl_default") == 0)
+		return -EOPNOTSUPP;
+	return -EPERM;
+}
+
 /* Opens what the caller's dirfd (or cwd) is, through its /proc magic link: the same file,
  * not a name looked up again. Before ID_VALID, which proves the tid was still the caller. */
 static int open_callers(pid_t pid, int dirfd)
@@ -481,6 +503,9 @@ int metadata_answer(int listener, uint64_t id, pid_t pid, int nr, const uint64_t
 
 	*done = false;
 	path[0] = '\0';
+	if (nr == __NR_setxattr || nr == __NR_lsetxattr || nr == __NR_fsetxattr ||
+	    nr == __NR_setxattrat)
+		return answer_xattr(pid, nr, args);
 	err = decode(nr, args, &c);
 	if (!err && c.path)
 		err = read_path(pid, c.path, path, sizeof path);

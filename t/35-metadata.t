@@ -91,6 +91,15 @@ for m in chmod fchmod fchmodat fchmodat2 utimensat futimens utimes utime futimes
 done
 is "chmod inside masked the prepared setuid bit" "$(mode_of "$w/m-chmod")" 600
 
+# ---- cp -p and install: their ACL step gets EOPNOTSUPP, then fchmod does the job ----
+new_file "$w/src"; chmod 750 "$w/src"; touch -d 2001-01-01 "$w/src"
+expect_exit "cp -p inside -W exits 0" 0 sr -W "$w" -C "$w" -- cp -p src copy
+is "cp -p: mode and mtime preserved" "$(stat -c %a.%Y "$w/copy")" 750.978307200
+expect_exit "install -m 755 inside -W exits 0" 0 sr -W "$w" -C "$w" -- install -m 755 src inst
+is "install -m 755: mode 755" "$(mode_of "$w/inst")" 755
+expect_exit "setfattr of a user xattr stays refused" 1 sr -W "$w" -- "$ATTACK/f_meta" setxattr "$w/src"
+is "setxattr (user.*) inside -W: EPERM" "$(tail -n 1 "$TMPOUT")" "setxattr: EPERM"
+
 # ---- -R inside -W: the denied dir stays out of reach ----
 mkdir "$w/secret"; new_file "$w/secret/key"; owned_by_run "$w/secret"
 before_key=$(state_of "$w/secret/key")
