@@ -527,9 +527,8 @@ int metadata_answer(int listener, uint64_t id, pid_t pid, int nr, const uint64_t
 		goto out;
 	}
 	err = become_run_user();
-	if (err)
-		goto out;
-	file = by_fd ? resolve_held(held) : resolve_path(held >= 0 ? held : AT_FDCWD, path);
+	if (!err)
+		file = by_fd ? resolve_held(held) : resolve_path(held >= 0 ? held : AT_FDCWD, path);
 	if (file >= 0) {
 		err = change(file, &c, ts, now);
 		*done = true;
@@ -538,7 +537,7 @@ int metadata_answer(int listener, uint64_t id, pid_t pid, int nr, const uint64_t
 	} else {
 		err = -EPERM;   /* not beneath a -W dir, beneath a -R dir, or a symlink on the way */
 	}
-	become_sandrun();
+	become_sandrun();   /* also after a partial switch: it resets every id, or dies */
 out:
 	if (file >= 0)
 		close(file);

@@ -58,6 +58,10 @@ expect_exit "chmod of a symlink inside -W to an outside file fails" 1 sr -W "$w"
 expect_exit "chmod through a symlinked dir inside -W fails" 1 sr -W "$w" -- chmod 777 "$w/dirlink/f"
 expect_exit "touch through a symlink inside -W fails" 1 sr -W "$w" -- touch -d 2001-01-01 "$w/link"
 is "the symlinks' outside target is unchanged" "$(state_of "$out/f")" "$before"
+# A hard link would make an outside file an entry of the -W dir: Landlock refuses it.
+expect_exit "chmod via a hard link made inside -W fails" 1 sr -W "$w" -- \
+	/bin/sh -c "ln '$out/f' '$w/hard' && chmod 777 '$w/hard'"
+is "the hard link's would-be target is unchanged" "$(state_of "$out/f")" "$before"
 
 # ---- times: touch -d inside works, outside fails ----
 new_file "$w/t"
