@@ -63,6 +63,20 @@ expect_exit "chmod via a hard link made inside -W fails" 1 sr -W "$w" -- \
 	/bin/sh -c "ln '$out/f' '$w/hard' && chmod 777 '$w/hard'"
 is "the hard link's would-be target is unchanged" "$(state_of "$out/f")" "$before"
 
+# ---- by descriptor: the file a descriptor names decides, not the name given ----
+new_file "$w/byfd"
+before_fd=$(state_of "$out/f")
+expect_exit "fchmodat(dirfd inside -W, name) works" 0 sr -W "$w" -- "$ATTACK/m_fd" dirfd "$w" byfd
+is "fchmodat(dirfd inside): mode 777" "$(mode_of "$w/byfd")" 777
+expect_exit "fchmodat(dirfd outside -W, name) fails" 1 sr -W "$w" -- "$ATTACK/m_fd" dirfd "$out" f
+is "fchmodat(dirfd outside): EPERM" "$(tail -n 1 "$TMPOUT")" "dirfd: EPERM"
+expect_exit "fchmodat(dirfd inside -W, ../outside) fails" 1 sr -W "$w" -- \
+	"$ATTACK/m_fd" dirfd "$w" "../$(basename "$out")/f"
+expect_exit "futimesat(dirfd outside -W, name) fails" 1 sr -W "$w" -- "$ATTACK/m_fd" utimes "$out" f
+expect_exit "fchmod(fd of an outside file) fails" 1 sr -W "$w" -- "$ATTACK/m_fd" fd "$out/f"
+expect_exit "chmod(/proc/self/fd/N of an outside file) fails" 1 sr -W "$w" -- "$ATTACK/m_fd" proc "$out/f"
+is "by descriptor: the outside file is unchanged" "$(state_of "$out/f")" "$before_fd"
+
 # ---- times: touch -d inside works, outside fails ----
 new_file "$w/t"
 expect_exit "touch -d 2001-01-01 inside -W" 0 sr -W "$w" -- touch -d 2001-01-01 "$w/t"
