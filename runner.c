@@ -481,7 +481,7 @@ static const struct option_row option_rows[] = {
 	{ "allow-read", 'A', "PATH", "strict mode: read only beneath PATH and the -W dirs (repeatable)" },
 	{ "allow-unix", OPT_ALLOW_UNIX, NULL, "allow socket(AF_UNIX)" },
 	{ "allow-net", OPT_ALLOW_NET, NULL, "allow sockets of every family and TCP bind/connect" },
-	{ "allow-metadata", OPT_ALLOW_METADATA, NULL, "allow chmod, chown, xattr and timestamp changes" },
+	{ "allow-metadata", OPT_ALLOW_METADATA, NULL, "allow chmod, chown, xattr, times on any file (-W: chmod, times work without)" },
 	{ "cpu", 'c', "SEC", "CPU seconds per process (RLIMIT_CPU); exceeding it exits 124" },
 	{ "memory", 'm', "SIZE", "address space per process, SIZE = N, NK, NM or NG (RLIMIT_AS)" },
 	{ "data", OPT_DATA, "SIZE", "data segment per process (RLIMIT_DATA), for runtimes that reserve much" },
