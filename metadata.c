@@ -365,8 +365,10 @@ static int open_beneath(int dirfd, const char *path, uint64_t flags, uint64_t re
 
 /*
  * path relative to base (or absolute): the file as an O_PATH descriptor, when it lies
- * beneath a -W dir and is no symlink; else -1. The last component is looked up apart,
- * from its parent, so that the parent is the directory that is walked up from.
+ * beneath a -W dir and is no symlink; else -EPERM, or -ENOENT when only the last
+ * component is missing from a directory beneath a -W dir (touch -c relies on ENOENT;
+ * elsewhere, as beneath a -R dir, no existence is told). The last component is looked
+ * up apart, from its parent, so that the parent is the directory walked up from.
  */
 static int resolve_path(int base, char *path)
 {
@@ -386,7 +388,7 @@ static int resolve_path(int base, char *path)
 			close(file);
 			file = -1;
 		}
-		return file;
+		return file >= 0 ? file : -EPERM;
 	}
 	if (slash == path)
 		parent = open_beneath(base, "/", O_DIRECTORY, 0);
@@ -398,12 +400,14 @@ static int resolve_path(int base, char *path)
 		parent = open_beneath(base, ".", O_DIRECTORY, 0);
 	}
 	if (parent < 0)
-		return -1;
+		return -EPERM;
 	file = open_beneath(parent, name, O_NOFOLLOW, RESOLVE_BENEATH);
-	if (file >= 0 && (fstat(file, &st) != 0 || S_ISLNK(st.st_mode) ||
-			  !beneath_write_dir(S_ISDIR(st.st_mode) ? file : parent))) {
+	if (file < 0) {
+		file = errno == ENOENT && beneath_write_dir(parent) ? -ENOENT : -EPERM;
+	} else if (fstat(file, &st) != 0 || S_ISLNK(st.st_mode) ||
+		   !beneath_write_dir(S_ISDIR(st.st_mode) ? file : parent)) {
 		close(file);
-		file = -1;
+		file = -EPERM;
 	}
 	close(parent);
 	return file;
@@ -411,7 +415,7 @@ static int resolve_path(int base, char *path)
 
 /* A file the caller holds by descriptor (held: our O_PATH copy of it): beneath a -W dir
  * if a directory, else if the name the kernel reports for it leads, beneath a -W dir,
- * to the same inode. Returns a descriptor for it, or -1. */
+ * to the same inode. Returns a descriptor for it, or a negative value. */
 static int resolve_held(int held)
 {
 	char name[PATH_MAX], link[32];
@@ -434,7 +438,7 @@ static int resolve_held(int held)
 		close(file);
 		file = -1;
 	}
-	return file;
+	return file >= 0 ? file : -EPERM;
 }
 
 /* ---- answering ---- */
@@ -535,7 +539,8 @@ int metadata_answer(int listener, uint64_t id, pid_t pid, int nr, const uint64_t
 		if (err == 0 && performed < UINT64_MAX)
 			performed++;
 	} else {
-		err = -EPERM;   /* not beneath a -W dir, beneath a -R dir, or a symlink on the way */
+		/* Not beneath a -W dir, beneath a -R dir, a symlink on the way: EPERM. */
+		err = file == -ENOENT ? -ENOENT : -EPERM;
 	}
 	become_sandrun();   /* also after a partial switch: it resets every id, or dies */
 out:

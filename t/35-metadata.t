@@ -85,6 +85,10 @@ expect_exit "touch (now) inside -W" 0 sr -W "$w" -- touch "$w/t"
 check "touch inside: mtime moved to now" test "$(stat -c %Y "$w/t")" -gt 978307200
 expect_exit "touch -d outside -W fails" 1 sr -W "$w" -- touch -d 2001-01-01 "$out/f"
 is "touch outside: mtime unchanged" "$(state_of "$out/f")" "$before"
+expect_exit "touch -c of a missing file inside -W exits 0 (ENOENT)" 0 sr -W "$w" -- touch -c "$w/missing"
+check "touch -c created nothing" test ! -e "$w/missing"
+expect_exit "chmod of a missing file inside -W fails" 1 sr -W "$w" -- chmod 755 "$w/missing"
+check "chmod of a missing file: No such file or directory" grep -q "No such file" "$TMPERR"
 expect_exit "touch -r (utimensat by path) inside -W" 0 sr -W "$w" -C "$w" -- touch -r f t
 is "touch -r: the mtimes match" "$(stat -c %Y "$w/t")" "$(stat -c %Y "$w/f")"
 
