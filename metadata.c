@@ -61,11 +61,16 @@
 #include <unistd.h>
 #include <utime.h>
 
-#ifndef __NR_fchmodat2   /* newer than the UAPI 6.1 headers; 452 on x86_64 and arm64 */
-#define __NR_fchmodat2 452
+/* Newer than the UAPI 6.1 headers; from 424 on x86_64 and arm64 share one numbering. */
+#ifdef __NR_fchmodat2
+#define NR_FCHMODAT2 __NR_fchmodat2
+#else
+#define NR_FCHMODAT2 452     /* Linux 6.6 */
 #endif
-#ifndef __NR_setxattrat   /* Linux 6.13; same number on x86_64 and arm64 */
-#define __NR_setxattrat 463
+#ifdef __NR_setxattrat
+#define NR_SETXATTRAT __NR_setxattrat
+#else
+#define NR_SETXATTRAT 463    /* Linux 6.13 */
 #endif
 #ifndef AT_EMPTY_PATH
 #define AT_EMPTY_PATH 0x1000
@@ -94,7 +99,7 @@ static const int handled[] = {
 #ifdef __NR_chmod
 	__NR_chmod,
 #endif
-	__NR_fchmod, __NR_fchmodat, __NR_fchmodat2,
+	__NR_fchmod, __NR_fchmodat, NR_FCHMODAT2,
 #ifdef __NR_utime
 	__NR_utime,
 #endif
@@ -108,7 +113,7 @@ static const int handled[] = {
 	/* Setting an ACL only: answered EOPNOTSUPP, "no ACLs on this filesystem", on which
 	 * cp -p and install (gnulib's qset_acl) fall back to fchmod, which is handled above.
 	 * Every other xattr name keeps the row's EPERM; nothing is ever set. */
-	__NR_setxattr, __NR_lsetxattr, __NR_fsetxattr, __NR_setxattrat,
+	__NR_setxattr, __NR_lsetxattr, __NR_fsetxattr, NR_SETXATTRAT,
 };
 
 bool metadata_handles(int nr)
@@ -249,7 +254,7 @@ static int decode(int nr, const uint64_t *a, struct call *c)
 	case __NR_fchmod:    c->is_chmod = true; c->dirfd = (int)a[0]; c->mode = (mode_t)a[1]; break;
 	case __NR_fchmodat:  c->is_chmod = true; c->dirfd = (int)a[0]; c->path = a[1];
 			     c->mode = (mode_t)a[2]; break;
-	case __NR_fchmodat2: c->is_chmod = true; c->dirfd = (int)a[0]; c->path = a[1];
+	case NR_FCHMODAT2:   c->is_chmod = true; c->dirfd = (int)a[0]; c->path = a[1];
 			     c->mode = (mode_t)a[2]; c->flags = (unsigned)a[3]; break;
 #ifdef __NR_utime
 	case __NR_utime:     c->path = a[0]; c->times_kind = UTIMBUF; c->times = a[1]; break;
@@ -286,7 +291,7 @@ static int read_times(pid_t pid, const struct call *c, struct timespec ts[2], bo
 	if (*now)
 		return 0;
 	if (c->times_kind == UTIMBUF) {
-		struct utimbuf u;
+		struct utimbuf u = { 0, 0 };
 		int err = read_memory(pid, c->times, &u, sizeof u);
 
 		ts[0] = (struct timespec){ u.actime, 0 };
@@ -294,7 +299,7 @@ static int read_times(pid_t pid, const struct call *c, struct timespec ts[2], bo
 		return err;
 	}
 	if (c->times_kind == TIMEVALS) {
-		struct timeval tv[2];
+		struct timeval tv[2] = { { 0, 0 }, { 0, 0 } };
 		int err = read_memory(pid, c->times, tv, sizeof tv);
 
 		for (int i = 0; i < 2 && !err; i++) {
@@ -447,7 +452,7 @@ static int resolve_held(int held)
 static int answer_xattr(pid_t pid, int nr, const uint64_t args[6])
 {
 	char name[256];
-	uint64_t at = nr == __NR_setxattrat ? args[3] : args[1];
+	uint64_t at = nr == NR_SETXATTRAT ? args[3] : args[1];
 
 	if (read_path(pid, at, name, sizeof name) != 0)
 		return -EPERM;
@@ -508,7 +513,7 @@ int metadata_answer(int listener, uint64_t id, pid_t pid, int nr, const uint64_t
 	*done = false;
 	path[0] = '\0';
 	if (nr == __NR_setxattr || nr == __NR_lsetxattr || nr == __NR_fsetxattr ||
-	    nr == __NR_setxattrat)
+	    nr == NR_SETXATTRAT)
 		return answer_xattr(pid, nr, args);
 	err = decode(nr, args, &c);
 	if (!err && c.path)
