@@ -714,9 +714,10 @@ static void build_program(struct program *p, struct plan *pl, const struct sys_p
 /* Built by filter_prepare, before fork: the child only installs, it never builds (a build
  * error must be sandrun's die, not a child's). Both programs deny exactly the same calls
  * with the same errnos; they differ only in who gives the answer. The notifying one is
- * built only when a log was asked for (--report, --log-denied): without one, nobody would
- * read the answers, and the listener costs every run a descriptor passed over a socket
- * and extra wakeups of sandrun. */
+ * built only when a log was asked for (--report, --log-denied) or metadata.c makes the
+ * chmod and utime calls beneath -W dirs (a -W dir, no --allow-metadata): otherwise nobody
+ * would read the answers, and the listener costs every run a descriptor passed over a
+ * socket and extra wakeups of sandrun. */
 static struct program prepared_notify;    /* logged rows ask sandrun */
 static struct program prepared_plain;     /* every row answers alone: no log, or nested */
 static struct plan prepared_plan;         /* the rows in force, sorted by number */
