@@ -279,6 +279,8 @@ static int decode(int nr, const uint64_t *a, struct call *c)
 #endif
 	    )
 		return -EFAULT;
+	if (c->path == 0 && c->dirfd == AT_FDCWD)
+		return nr == __NR_fchmod ? -EBADF : -EFAULT;   /* no file named: as the kernel */
 	if (c->flags & ~(unsigned)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	return 0;
