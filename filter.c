@@ -32,6 +32,16 @@
  *   pidfd_open of its pid, pidfd_send_signal, F_SETOWN, F_SETOWN_EX, FIOSETOWN, SIOCSPGRP).
  *   Its pid and group id are read when the filter is built, in sandrun before fork
  *   (enum value_src), and printed by --print-policy as numbers.
+ * - Without --allow-metadata but with a -W dir, the chmod and utime rows (chmod, fchmod,
+ *   fchmodat, fchmodat2, utime, utimes, futimesat, utimensat) notify sandrun, which holds
+ *   the listener for them whether or not a log was asked for; metadata.c makes the change
+ *   itself on the file it resolved beneath a -W dir (no symlink followed, the run's uid,
+ *   setuid/setgid masked) and answers EPERM for any other file. Race-free because the
+ *   call is never continued: sandrun acts on its own copy of the arguments and on
+ *   descriptors it opened, so nothing the program changes afterwards is looked at again
+ *   (metadata.c says how each step holds). Nested (another listener), they stay EPERM.
+ *   The set-xattr rows go there too, only to answer EOPNOTSUPP for the POSIX ACL names
+ *   (cp -p and install then fall back to fchmod); nothing is set, other names get EPERM.
  * - Every other call is allowed on its arch and number alone, never on an argument, so
  *   the kernel's per-filter action cache (5.11+) answers it without running the program.
  * - Argument tests compare the width the kernel reads. Every tested argument is an int or
@@ -591,6 +601,19 @@ static bool rule_logged(const struct rule *r)
 	return group_logged[r->group] && r->err != ENOSYS;
 }
 
+/*
+ * With a -W dir and without --allow-metadata, the chmod and utime rows go to sandrun,
+ * which performs the change itself when the file lies beneath a -W dir, else answers the
+ * row's EPERM (metadata.c, where the race-freedom argument is written out). It is never
+ * "continue": the program's call does not run, so nothing it changes in its memory or
+ * its filesystem after the notification can redirect the call. Only sandrun's copy of
+ * the path and times, and the descriptors sandrun opened, are used.
+ */
+static bool rule_proxied(const struct rule *r)
+{
+	return r->group == METADATA && metadata_handles(r->nr);
+}
+
 static bool rule_active(const struct rule *r, const struct sys_policy *sys)
 {
 	switch ((enum when)r->when) {
@@ -640,7 +663,9 @@ enum { SHARED_RETS = 8 };   /* more than the distinct answers a program can give
 struct program {
 	struct sock_filter ins[BPF_MAXINSNS];   /* filled from the end */
 	size_t len;
-	bool notify;           /* logged rows return USER_NOTIF, not their errno */
+	bool notify;           /* a listener exists: logged (or proxied) rows return USER_NOTIF */
+	bool log;              /* --report or --log-denied: the logged rows notify */
+	bool proxy;            /* metadata.c answers the chmod and utime rows */
 	size_t ret_at[SHARED_RETS];   /* the latest RET of each answer, for emit_ret */
 	size_t ret_count;
 };
@@ -713,10 +738,13 @@ static uint32_t ret_errno(int err)
 	return SECCOMP_RET_ERRNO | ((uint32_t)err & SECCOMP_RET_DATA);
 }
 
-/* A row's answer: its errno, or a notification sandrun answers with that errno. */
+/* A row's answer: its errno, or a notification sandrun answers with that errno (logged
+ * rows) or with the result of the change it made itself (proxied rows, metadata.c). */
 static uint32_t row_action(const struct program *p, const struct rule *r)
 {
-	return p->notify && rule_logged(r) ? SECCOMP_RET_USER_NOTIF : ret_errno(r->err);
+	if (p->notify && ((p->proxy && rule_proxied(r)) || (p->log && rule_logged(r))))
+		return SECCOMP_RET_USER_NOTIF;
+	return ret_errno(r->err);
 }
 
 /* ---- from the table to the program ---- */
@@ -895,6 +923,8 @@ static void build_program(struct program *p, struct plan *pl, const struct sys_p
 	p->notify = notify;
 	supervisor_pid = getpid();     /* sandrun itself: this runs before fork only */
 	supervisor_pgid = getpgrp();
+	p->log = sys->log_calls;
+	p->proxy = sys->proxy_metadata;
 	plan_segments(pl, sys);
 	search = emit_search(p, pl, 0, pl->seg_count - 1);
 #ifdef X32_SYSCALL_BIT
@@ -912,19 +942,21 @@ static void build_program(struct program *p, struct plan *pl, const struct sys_p
 /* Built by filter_prepare, before fork: the child only installs, it never builds (a build
  * error must be sandrun's die, not a child's). Both programs deny exactly the same calls
  * with the same errnos; they differ only in who gives the answer. The notifying one is
- * built only when a log was asked for (--report, --log-denied): without one, nobody would
- * read the answers, and the listener costs every run a descriptor passed over a socket
- * and extra wakeups of sandrun. */
+ * built only when a log was asked for (--report, --log-denied) or metadata.c makes the
+ * chmod and utime calls beneath -W dirs (a -W dir, no --allow-metadata): otherwise nobody
+ * would read the answers, and the listener costs every run a descriptor passed over a
+ * socket and extra wakeups of sandrun. */
 static struct program prepared_notify;    /* logged rows ask sandrun */
 static struct program prepared_plain;     /* every row answers alone: no log, or nested */
 static struct plan prepared_plan;         /* the rows in force, sorted by number */
 static bool log_to_stderr;                /* --log-denied */
 static bool under_outer_filter;           /* sandrun itself runs under a seccomp filter */
+static bool proxy_metadata;               /* metadata.c answers the chmod and utime rows */
 
 void filter_prepare(const struct sys_policy *sys)
 {
 	build_program(&prepared_plain, &prepared_plan, sys, false);
-	if (sys->log_calls)
+	if (sys->log_calls || sys->proxy_metadata)
 		build_program(&prepared_notify, &prepared_plan, sys, true);
 	/*
 	 * The kernel runs every filter of the chain and the strongest action wins; ERRNO
@@ -935,6 +967,7 @@ void filter_prepare(const struct sys_policy *sys)
 	 */
 	under_outer_filter = sys->log_calls && prctl(PR_GET_SECCOMP, 0, 0, 0, 0) != 0;
 	log_to_stderr = sys->log_denied;
+	proxy_metadata = sys->proxy_metadata;
 }
 
 static long install(const struct program *p, unsigned flags)
@@ -1337,6 +1370,7 @@ static void answer_one(int listener)
 	struct seccomp_notif req;
 	struct seccomp_notif_resp resp;
 	const struct rule *r;
+	bool performed = false;
 
 	memset(&req, 0, sizeof req);   /* the kernel refuses a buffer that is not zeroed */
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0) {
@@ -1351,13 +1385,23 @@ static void answer_one(int listener)
 		    req.data.nr);
 	/* An error, never SECCOMP_USER_NOTIF_FLAG_CONTINUE: the call does not run. */
 	resp = (struct seccomp_notif_resp){ .id = req.id, .val = 0, .error = -r->err, .flags = 0 };
+	/* A proxied row: sandrun made the change (or refused it); its result is the answer. */
+	if (proxy_metadata && rule_proxied(r)) {
+		uint64_t args[6];
+
+		for (size_t i = 0; i < 6; i++)
+			args[i] = req.data.args[i];
+		resp.error = metadata_answer(listener, req.id, (pid_t)req.pid, req.data.nr, args,
+					     &performed);
+	}
 	while (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) != 0) {
 		if (errno == ENOENT)
 			break;   /* the caller died meanwhile: nobody waits for the answer */
 		if (errno != EINTR)
 			die_sys("ioctl(SECCOMP_IOCTL_NOTIF_SEND)");
 	}
-	record(r, &req);
+	if (!performed)
+		record(r, &req);
 }
 
 /*
@@ -1501,7 +1545,8 @@ static void print_rule_table(struct out *out, const struct sys_policy *sys)
 		char action[32];
 
 		out_format(action, sizeof action, "%s(%s)",
-			   sys->log_calls && rule_logged(r) ? "NOTIFY" : "ERRNO", errno_name(r->err));
+			   sys->proxy_metadata && rule_proxied(r) ? "PROXY"
+			   : sys->log_calls && rule_logged(r) ? "NOTIFY" : "ERRNO", errno_name(r->err));
 		out_printf(out, "  %-5s %-11s %-18s %4d  %-13s ", rule_active(r, sys) ? "on" : "off",
 			group_names[r->group], r->name, r->nr, action);
 		print_condition(out, r);
@@ -1514,7 +1559,7 @@ void filter_print(const struct sys_policy *sys, struct out *out)
 	static struct program shown;
 	static struct plan plan;
 
-	build_program(&shown, &plan, sys, sys->log_calls);
+	build_program(&shown, &plan, sys, sys->log_calls || sys->proxy_metadata);
 	out_printf(out, "seccomp filter: %zu rules in force, %zu BPF instructions (kernel limit %d)\n",
 		plan.rule_count, shown.len, BPF_MAXINSNS);
 	out_printf(out, "  first:  arch != %s (0x%08x) -> KILL_PROCESS\n", NATIVE_ARCH_NAME,
@@ -1530,6 +1575,9 @@ void filter_print(const struct sys_policy *sys, struct out *out)
 	else
 		out_printf(out, "          ERRNO(E): the kernel answers E; nothing is logged (with --report\n"
 				"          or --log-denied most rows become NOTIFY(E), logged by sandrun)\n");
+	if (sys->proxy_metadata)
+		out_printf(out, "          PROXY(E): USER_NOTIF, sandrun itself makes the change on a file\n"
+				"          beneath a -W dir (metadata.c) and answers E elsewhere\n");
 	print_rule_table(out, sys);
 	out_printf(out, "  else:   ALLOW, decided on arch and number alone\n");
 	out_printf(out, "BPF program (%zu instructions; binary search on nr with jge):\n", shown.len);
@@ -1557,7 +1605,7 @@ size_t filter_protections(const struct sys_policy *sys, struct protection *out, 
 	static char summary[96], newer[64];
 	size_t n = 0;
 
-	build_program(&counted, &plan, sys, sys->log_calls);
+	build_program(&counted, &plan, sys, sys->log_calls || sys->proxy_metadata);
 	out_format(summary, sizeof summary, "%zu rules, %zu BPF instructions", plan.rule_count,
 		   counted.len);
 	out_format(newer, sizeof newer, "syscall numbers above %d fail ENOSYS", LAST_KNOWN_NR);
@@ -1590,6 +1638,9 @@ size_t filter_protections(const struct sys_policy *sys, struct protection *out, 
 		{ "network", !sys->allow_net, network_detail(sys) },
 		{ "metadata", !sys->allow_metadata, sys->allow_metadata
 			? "--allow-metadata: chmod, chown, xattr, utime allowed"
+			: sys->proxy_metadata
+			? "chmod, utime family done by sandrun beneath -W dirs only (no setuid/setgid); "
+			  "chown, xattr (ACLs: EOPNOTSUPP), inode flags denied"
 			: "chmod, chown, xattr, inode flags, utime family denied" },
 		{ "no-new-procs", sys->no_new_procs, sys->no_new_procs
 			? "fork, vfork, clone without CLONE_THREAD fail EAGAIN"

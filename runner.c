@@ -496,7 +496,7 @@ static const struct option_row option_rows[] = {
 	{ "allow-read", 'A', "PATH", "strict mode: read only beneath PATH and the -W dirs (repeatable)" },
 	{ "allow-unix", OPT_ALLOW_UNIX, NULL, "allow socket(AF_UNIX)" },
 	{ "allow-net", OPT_ALLOW_NET, NULL, "allow sockets of every family and TCP bind/connect" },
-	{ "allow-metadata", OPT_ALLOW_METADATA, NULL, "allow chmod, chown, xattr and timestamp changes" },
+	{ "allow-metadata", OPT_ALLOW_METADATA, NULL, "allow chmod, chown, xattr, times on any file (-W: chmod, times work without)" },
 	{ "cpu", 'c', "SEC", "CPU seconds per process (RLIMIT_CPU); exceeding it exits 124" },
 	{ "memory", 'm', "SIZE", "address space per process, SIZE = N, NK, NM or NG (RLIMIT_AS)" },
 	{ "data", OPT_DATA, "SIZE", "data segment per process (RLIMIT_DATA), for runtimes that reserve much" },
@@ -1265,6 +1265,7 @@ static void json_report(struct out *f, const struct policy *p, const struct outc
 	out_printf(f, "  \"killed_group\": %s,\n", o->killed_group ? "true" : "false");
 	json_stderr_dropped(f);
 	json_denied(f);
+	out_printf(f, "  \"metadata_performed\": %llu,\n", (unsigned long long)metadata_performed());
 	json_limits(f, &p->lim);
 	json_protections(f, p);
 	out_printf(f, "}\n");
@@ -1436,7 +1437,7 @@ static void child_setup(const struct policy *p)
 	pgroup_child_close_fds();     /* only 0-2 and the close-on-exec error pipe survive */
 	/* Last: the next call is execve. The listener goes to sandrun, which answers the
 	 * logged rows with their errnos; the child keeps no copy of it. */
-	if (p->sys.log_calls)
+	if (p->sys.log_calls || p->sys.proxy_metadata)
 		pgroup_child_send_listener(filter_install_logged());
 	else
 		filter_install();
@@ -1472,6 +1473,9 @@ int main(int argc, char **argv)
 	default_procs(&p.lim);        /* no run without a process cap (#13.6) */
 	/* Denied calls are recorded only where someone will read them. */
 	p.sys.log_calls = p.sys.log_denied || report_path != NULL || report_fd >= 0;
+	/* chmod and utime beneath -W dirs are made by sandrun (metadata.c); -T's dir, made
+	 * later, is a -W dir too. */
+	p.sys.proxy_metadata = !p.sys.allow_metadata && (p.fs.allow_write.count > 0 || p.want_scratch);
 	p.fs.abi = landlock_probe();
 	p.sys.signal_scoped = p.fs.abi >= 6;   /* below, filter rows guard sandrun (filter.c) */
 	if (cli.print_policy) {
@@ -1499,6 +1503,8 @@ int main(int argc, char **argv)
 	p.envp = build_env(&cli, &preset);   /* -E given values still win */
 	landlock_prepare(&p.fs);      /* paths resolved and ruleset built before any fork */
 	filter_prepare(&p.sys);
+	if (p.sys.proxy_metadata)
+		metadata_prepare(&p);     /* the -W and -R dirs it checks against, held before fork */
 	pgroup_run(&p, child_setup, &out);
 	removed = scratch_remove();   /* every process of the run is dead and reaped */
 	decide(&p, &out, &verdict);

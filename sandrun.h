@@ -67,6 +67,8 @@ struct sys_policy {
 	bool signal_scoped;           /* Landlock ABI >= 6 scopes signals; below, filter rows guard sandrun */
 	bool allow_ipc;               /* --allow-ipc: System V IPC and POSIX message queues allowed */
 	bool tcp_ports;               /* --allow-connect/--allow-bind: TCP sockets only */
+	bool proxy_metadata;          /* a -W dir and no --allow-metadata: metadata.c performs
+				       * chmod and utime calls on files beneath -W dirs */
 };
 
 /* Resource limits; a limit of 0 means "not set". */
@@ -237,5 +239,13 @@ const char *scratch_create(bool chown_to, uid_t uid, gid_t gid);
 /* Removes it and all it holds, never following a link; call only once no process of the
  * run is alive. True when there was none or it is gone; false after one warning line. */
 bool scratch_remove(void);
+/* ---- metadata.c: chmod and utime family beneath -W dirs, performed by sandrun ---- */
+void metadata_prepare(const struct policy *p);   /* parent, before fork: hold -W and -R dirs */
+bool metadata_handles(int nr);                   /* a call metadata_answer decides */
+/* Answers one notified call of tid pid: 0 or -errno. *done: sandrun made the change (or
+ * the kernel refused it on a file beneath -W); false: refused by policy, as EPERM. */
+int metadata_answer(int listener, uint64_t id, pid_t pid, int nr, const uint64_t args[6],
+		    bool *done);
+uint64_t metadata_performed(void);               /* changes made, for the report */
 
 #endif
