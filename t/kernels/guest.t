@@ -32,6 +32,18 @@ x86_64)
 aarch64)
 	check "--print-policy checks AUDIT_ARCH_AARCH64" grep -q "arch != AUDIT_ARCH_AARCH64 .*-> KILL_PROCESS" "$TMPOUT"
 	check_not "--print-policy has no x32 row on aarch64" grep -qi "x32" "$TMPOUT"
+	# 32-bit arm (compat), the other ABI of an arm64 kernel: a hand-made EABI5 program
+	# (t/attack/k_compat) runs outside, and is killed at its first call inside.
+	cfx=$(fixture)
+	"$ATTACK/k_compat" "$cfx/arm32" && owned_by_run "$cfx/arm32"
+	plain=$(if is_root; then setpriv --reuid="$RUN_UID" --regid="$RUN_UID" --clear-groups "$cfx/arm32"; else "$cfx/arm32"; fi 2>&1)
+	if [ "$plain" = "compat: ran" ]; then
+		ok "32-bit arm runs outside the sandbox"
+		expect_exit "32-bit arm: killed with SIGSYS inside" 159 sr -- "$cfx/arm32"
+		is "32-bit arm: killed before it printed" "$(cat "$TMPOUT")" ""
+	else
+		for _ in 1 2 3; do skip "no 32-bit EL0 here ('$plain')"; done
+	fi
 	;;
 *) skip "no arch check known for $(uname -m)"; skip "no arch check known for $(uname -m)" ;;
 esac
