@@ -13,7 +13,7 @@ ATTACK_BIN = $(ATTACK_SRC:.c=)
 # The benchmark's timer, syscall loop and floor launcher (t/bench.sh); not tests.
 BENCH_BIN  = t/bench/timerun t/bench/sysloop t/bench/floor
 
-.PHONY: all bench check check-static clean install static test-bin uninstall
+.PHONY: all bench check check-kernels check-static clean install static static-kernels test-bin uninstall
 
 all: sandrun
 
@@ -52,6 +52,39 @@ sandrun-static: $(OBJ:.o=.static.o)
 
 %.static.o: %.c sandrun.h
 	$(STATIC_CC) $(WARN) $(HARDEN) $(STATIC_INC) $(CFLAGS) $(STATIC_OPT) -c -o $@ $<
+
+# make static CROSS=aarch64-linux-gnu-: the same for arm64 with Debian's cross gcc, linked
+# against static glibc (Debian has no musl for the cross toolchain); its sysroot brings the
+# UAPI headers. CROSS also switches make static-kernels below.
+ifneq ($(CROSS),)
+STATIC_CC  = $(CROSS)gcc
+STATIC_INC =
+endif
+
+# make check-kernels [ARCH=aarch64]: boots Debian's kernels (6.1, 6.12, the newest) in
+# qemu and runs the suite inside (t/kernels/run.sh; downloads cached in .cache/kernels,
+# which make clean leaves alone). static-kernels builds what the guest gets: sandrun,
+# the attack programs and t/kernels/kabi, all static (attack programs: static glibc), as NAME.kstatic (and
+# sandrun-static-kernels), so a CROSS build never mixes with the host's binaries.
+ARCH ?= x86_64
+KSTATIC_BIN = $(ATTACK_SRC:.c=.kstatic) t/kernels/kabi.kstatic
+
+check-kernels:
+	bash t/kernels/run.sh $(ARCH)
+
+static-kernels:
+	rm -f sandrun-static-kernels $(KSTATIC_BIN) *.kstatic.o
+	$(MAKE) sandrun-static-kernels $(KSTATIC_BIN)
+
+sandrun-static-kernels: $(OBJ:.o=.kstatic.o)
+	$(STATIC_CC) $(STATIC_LD) $(LDFLAGS) -o $@ $^
+
+%.kstatic.o: %.c sandrun.h
+	$(STATIC_CC) $(WARN) $(HARDEN) $(STATIC_INC) $(CFLAGS) $(STATIC_OPT) -c -o $@ $<
+
+# The attack programs use glibc's strerrorname_np (musl has none): static glibc.
+%.kstatic: %.c
+	$(CROSS)gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O1 -static -o $@ $< -lpthread
 
 # make install [PREFIX=/usr/local] [DESTDIR=] [INSTALL_BIN=sandrun-static]
 PREFIX      ?= /usr/local
@@ -97,7 +130,8 @@ t/bench/floor: t/bench/floor.c
 	$(STATIC_CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 $(STATIC_INC) -static -o $@ $<
 
 clean:
-	rm -f sandrun $(OBJ) $(ATTACK_BIN) $(BENCH_BIN) sandrun-abi* landlock-abi*.o sandrun-static *.static.o
+	rm -f sandrun $(OBJ) $(ATTACK_BIN) $(BENCH_BIN) sandrun-abi* landlock-abi*.o sandrun-static *.static.o \
+		sandrun-static-kernels *.kstatic.o $(KSTATIC_BIN)
 
 # Sanitizers, static analysis, fuzzing and valgrind: make check-asan, analyze, fuzz, check-valgrind.
 include quality.mk

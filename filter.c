@@ -1611,7 +1611,11 @@ size_t filter_protections(const struct sys_policy *sys, struct protection *out, 
 	out_format(newer, sizeof newer, "syscall numbers above %d fail ENOSYS", LAST_KNOWN_NR);
 	const struct protection rows[] = {
 		{ "seccomp-filter", true, summary },
+#ifdef X32_SYSCALL_BIT
 		{ "seccomp-arch", true, "calls through another ABI (int $0x80) kill the process" },
+#else
+		{ "seccomp-arch", true, "calls through another ABI (32-bit arm compat) kill the process" },
+#endif
 #ifdef X32_SYSCALL_BIT
 		{ "x32-kill", true, "x32 syscalls (nr bit 0x40000000) kill the process" },
 #endif
