@@ -598,6 +598,7 @@ void pgroup_run(const struct policy *p, child_setup_fn setup, struct outcome *ou
 	if (pid == 0) {
 		close(pipefd[0]);
 		error_pipe_write = pipefd[1];
+		cgroup_child_join();            /* first: nothing of the run outside its cgroup */
 		child_start();
 		setup(p);                       /* ends in execve or child_fail */
 		child_fail("setup returned");
@@ -612,6 +613,7 @@ void pgroup_run(const struct policy *p, child_setup_fn setup, struct outcome *ou
 	handover_terminal(pid);
 	pidfd = open_pidfd(pid);
 	supervise(pid, pidfd, pipefd[0], deadline_ms, out);
+	cgroup_kill();                      /* the run's cgroup, if any: every process at once */
 
 	/* Anything still alive now is killed: the leader is unreaped, so the pgid is ours. */
 	if (kill_descendants(has_exited(pidfd) ? pid : 0) > 0 || out->timed_out ||

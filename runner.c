@@ -461,6 +461,7 @@ static bool parse_user(const char *s, uid_t *uid, gid_t *gid)
 enum {
 	OPT_CLEAN_ENV = 256, OPT_ALLOW_UNIX, OPT_ALLOW_NET, OPT_ALLOW_METADATA, OPT_PRINT_POLICY,
 	OPT_DATA, OPT_REPORT, OPT_LOG_DENIED,
+	OPT_CGROUP, OPT_CLEANUP,   /* cgroup.c */
 };
 
 struct option_row {
@@ -496,6 +497,8 @@ static const struct option_row option_rows[] = {
 	{ "print-policy", OPT_PRINT_POLICY, NULL, "print the Landlock rules and the syscall filter, run nothing" },
 	{ "help", 'h', NULL, "show this help and exit" },
 	{ "version", 'V', NULL, "show the version and what this kernel offers, and exit" },
+	{ "cgroup", OPT_CGROUP, "MODE", "auto (default): a cgroup v2 per run where possible, for -m, -p and the kill; on: or 125; off: rlimits" },
+	{ "cleanup", OPT_CLEANUP, NULL, "kill and remove run cgroups left by a SIGKILLed sandrun, run nothing" },
 };
 #define OPTION_COUNT (sizeof option_rows / sizeof option_rows[0])
 
@@ -540,6 +543,7 @@ struct cli {
 	bool print_policy;
 	struct strlist env;
 	const char *stdio_paths[3];   /* -i, -o, -e */
+	bool cleanup;                 /* --cleanup: cgroup.c's leftovers, no PROGRAM */
 };
 
 /* NAME=VALUE with a non-empty NAME; VALUE may be empty or hold more '='. */
@@ -614,6 +618,11 @@ static void handle_option(int key, const char *arg, struct policy *p, struct cli
 	case OPT_REPORT: report_path = nonempty_path("--report", arg); break;
 	case OPT_LOG_DENIED: p->sys.log_denied = true; break;
 	case OPT_PRINT_POLICY: cli->print_policy = true; break;
+	case OPT_CGROUP:
+		if (!cgroup_parse_mode(arg))
+			die("--cgroup %s: expected auto, on or off", arg);
+		break;
+	case OPT_CLEANUP: cli->cleanup = true; break;
 	default:
 		die("internal error: option %d has no handler", key);
 	}
@@ -626,6 +635,7 @@ static void print_protections(const struct policy *p, struct out *out)
 	size_t n = landlock_protections(p->fs.abi, p->fs.allow_net, rows, MAX_PROTECTIONS);
 
 	n += filter_protections(&p->sys, rows + n, MAX_PROTECTIONS - n);
+	n += cgroup_protections(&p->lim, rows + n, MAX_PROTECTIONS - n);
 	out_printf(out, "protections on this kernel:\n");
 	for (size_t i = 0; i < n; i++)
 		out_printf(out, "  %-28s %-8s %s\n", rows[i].name, rows[i].active ? "active" : "NOT", rows[i].detail);
@@ -754,6 +764,8 @@ static int parse_options(int argc, char **argv, struct policy *p, struct cli *cl
 		}
 		i += argv[i][1] == '-' ? parse_long(argv, i, p, cli) : parse_short(argv, i, p, cli);
 	}
+	if (cli->cleanup)
+		return i;   /* runs nothing: PROGRAM, if any, is ignored */
 	if (!cli->print_policy && i >= argc)
 		die("no PROGRAM given (see --help)");
 	if (!cli->print_policy && argv[i][0] == '\0')
@@ -944,6 +956,10 @@ static void apply_rlimits(const struct policy *p, bool after_identity)
 		/* --procs 1 is the filter's job: RLIMIT_NPROC 1 would also stop threads. */
 		if (r->resource == RLIMIT_NPROC && v == 1)
 			continue;
+		/* The run's cgroup holds these for the whole run instead (cgroup.c). */
+		if ((r->resource == RLIMIT_AS && cgroup_enforces_memory()) ||
+		    (r->resource == RLIMIT_NPROC && cgroup_enforces_procs()))
+			continue;
 		rl.rlim_cur = r->soft(v);
 		rl.rlim_max = r->hard(v);
 		if (setrlimit(r->resource, &rl) != 0)
@@ -985,7 +1001,13 @@ static bool hit_cpu_limit(const struct policy *p, const struct outcome *o)
 static bool hit_memory_limit(const struct policy *p, const struct outcome *o)
 {
 	uint64_t limit = memory_limit_bytes(&p->lim);
+	const struct cgroup_stats *cg = cgroup_finish();
 
+	/* memory.max is the whole run's: an OOM kill, or a peak at the limit (reclaim and
+	 * failed charges start there). --data stays an rlimit, judged on peak RSS. */
+	if (cgroup_enforces_memory())
+		return cg->oom_kills > 0 || cg->memory_peak_bytes >= p->lim.mem_bytes ||
+		       (p->lim.data_bytes && (uint64_t)o->usage.ru_maxrss * 1024u >= p->lim.data_bytes);
 	return limit && (uint64_t)o->usage.ru_maxrss * 1024u >= limit;
 }
 
@@ -1094,10 +1116,16 @@ static void json_limits(struct out *f, const struct limits *lim)
 	json_limit(f, "cpu_sec", lim->cpu_sec, false);
 	json_limit(f, "memory_bytes", lim->mem_bytes, false);
 	json_limit(f, "data_bytes", lim->data_bytes, false);
+	if (cgroup_enforces_memory())
+		mem = lim->data_bytes;   /* -m is memory.max; only --data is an rlimit */
 	json_limit(f, "memory_rlimit_bytes", mem ? mem + memory_headroom(mem) : 0, false);
 	json_limit(f, "fsize_bytes", lim->fsize_bytes, false);
 	json_limit(f, "procs", lim->procs, false);
-	json_limit(f, "nofile", lim->nofile, true);
+	json_limit(f, "nofile", lim->nofile, false);
+	/* Which mechanism holds each limit on this host (cgroup.c). */
+	out_printf(f, "    \"memory_by\": \"%s\",\n    \"procs_by\": \"%s\",\n    \"cpu_by\": \"rlimit\"\n",
+		   cgroup_enforces_memory() ? "cgroup" : "rlimit",
+		   cgroup_enforces_procs() ? "cgroup" : lim->procs == 1 ? "filter" : "rlimit");
 	out_printf(f, "  },\n");
 }
 
@@ -1109,6 +1137,7 @@ static void json_protections(struct out *f, const struct policy *p)
 	if (p->fs.abi >= 3)
 		n = landlock_protections(p->fs.abi, p->fs.allow_net, rows, MAX_PROTECTIONS);
 	n += filter_protections(&p->sys, rows + n, MAX_PROTECTIONS - n);
+	n += cgroup_protections(&p->lim, rows + n, MAX_PROTECTIONS - n);
 	out_printf(f, "  \"protections\": [");
 	for (size_t i = 0; i < n; i++) {
 		out_printf(f, "%s\n    { \"name\": ", i ? "," : "");
@@ -1143,6 +1172,23 @@ static void json_denied(struct out *f)
 	out_printf(f, "%s],\n", n ? "\n  " : "");
 }
 
+/* The run's cgroup counters: memory.peak, OOM kills, refused forks, CPU of the run. */
+static void json_cgroup(struct out *f)
+{
+	const struct cgroup_stats *cg = cgroup_finish();
+
+	out_printf(f, "  \"cgroup\": %s,\n", cg->active ? "true" : "false");
+	if (!cg->active) {
+		out_puts(f, "  \"memory_peak_bytes\": null,\n  \"oom_kills\": null,\n");
+		out_puts(f, "  \"pids_max_hits\": null,\n  \"cgroup_cpu_usec\": null,\n");
+		return;
+	}
+	out_printf(f, "  \"memory_peak_bytes\": %llu,\n  \"oom_kills\": %llu,\n",
+		   (unsigned long long)cg->memory_peak_bytes, (unsigned long long)cg->oom_kills);
+	out_printf(f, "  \"pids_max_hits\": %llu,\n  \"cgroup_cpu_usec\": %llu,\n",
+		   (unsigned long long)cg->pids_max_hits, (unsigned long long)cg->cpu_usec);
+}
+
 static void json_report(struct out *f, const struct policy *p, const struct outcome *o,
 			const struct verdict *v)
 {
@@ -1158,6 +1204,7 @@ static void json_report(struct out *f, const struct policy *p, const struct outc
 		(unsigned long long)o->usage.ru_utime.tv_sec * 1000u + (unsigned long long)o->usage.ru_utime.tv_usec / 1000u,
 		(unsigned long long)o->usage.ru_stime.tv_sec * 1000u + (unsigned long long)o->usage.ru_stime.tv_usec / 1000u);
 	out_printf(f, "  \"max_rss_kb\": %ld,\n", o->usage.ru_maxrss);
+	json_cgroup(f);
 	out_printf(f, p->fs.abi > 0 ? "  \"landlock_abi\": %d,\n" : "  \"landlock_abi\": null,\n", p->fs.abi);
 	out_printf(f, "  \"killed_group\": %s,\n", o->killed_group ? "true" : "false");
 	json_denied(f);
@@ -1412,6 +1459,8 @@ int main(int argc, char **argv)
 	/* Denied calls are recorded only where someone will read them. */
 	p.sys.log_calls = p.sys.log_denied || report_path != NULL;
 	p.fs.abi = landlock_probe();
+	if (cli.cleanup)
+		return cgroup_cleanup();
 	if (cli.print_policy) {
 		p.fs.keep_rules = true;
 		landlock_prepare(&p.fs);
@@ -1429,8 +1478,10 @@ int main(int argc, char **argv)
 	p.envp = build_env(&cli);
 	landlock_prepare(&p.fs);      /* paths resolved and ruleset built before any fork */
 	filter_prepare(&p.sys);
+	cgroup_prepare(&p.lim);       /* the run's cgroup and its limits, before the fork */
 	pgroup_init();
 	pgroup_run(&p, child_setup, &out);
+	cgroup_finish();              /* counters read, cgroup emptied and removed */
 	decide(&p, &out, &verdict);
 	print_verdict(&verdict, &out);
 	if (report_path && !write_report(&p, &out, &verdict))
