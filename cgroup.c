@@ -13,8 +13,8 @@
  *   RLIMIT_AS, so runtimes that reserve much address space (JVM, Go, Node) work. The
  *   verdict is memory-limit when memory.events counts an oom_kill or memory.peak
  *   reached SIZE; the report's memory_peak_bytes is memory.peak.
- * - -p N: pids.max = N for this run alone (threads count); without -p, pids.max = 1024
- *   (the default cap). RLIMIT_NPROC, which counts every process of the uid, is then
+ * - -p N (N > 1): pids.max = N for this run alone (threads count); without -p, and with
+ *   -p 1 (the filter's: no fork, threads work), pids.max = 1024, the default cap. RLIMIT_NPROC, which counts every process of the uid, is then
  *   not set.
  * - The report's cgroup_cpu_usec is cpu.stat usage_usec: every process of the run.
  * - At the end sandrun writes cgroup.kill (every process in the cgroup, whatever its
@@ -65,6 +65,7 @@ static const char *run_prefix;             /* "run-" as root, "sandrun-run-" bes
 static bool probed, usable;
 static int parent_fd = -1, run_fd = -1, procs_fd = -1;
 static char run_name[64];
+static pid_t owner_pid;                    /* the sandrun that made the run's cgroup */
 static bool memory_enforced, procs_enforced;
 static struct cgroup_stats stats;
 
@@ -352,6 +353,7 @@ static bool make_run_cgroup(void)
 		if (errno != EEXIST)
 			return no_cgroup("cannot create a cgroup in %s", parent_path);
 	}
+	owner_pid = getpid();
 	run_fd = openat(parent_fd, run_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (run_fd < 0)
 		die_sys("cgroup %s/%s", parent_path, run_name);
@@ -381,7 +383,8 @@ void cgroup_prepare(const struct limits *lim)
 			die_sys("cgroup %s/%s: write memory.swap.max", parent_path, run_name);
 		memory_enforced = true;
 	}
-	set_limit("pids.max", lim->procs ? lim->procs : DEFAULT_PIDS_MAX);
+	/* -p 1 is the filter's (no fork, threads work): pids.max 1 would stop threads too. */
+	set_limit("pids.max", lim->procs > 1 ? lim->procs : DEFAULT_PIDS_MAX);
 	procs_enforced = true;
 	stats.active = true;
 }
@@ -410,7 +413,8 @@ const struct cgroup_stats *cgroup_finish(void)
 {
 	char buf[1024];
 
-	if (run_fd < 0)
+	/* Only sandrun itself: the child (a die on its way) must never kill its own cgroup. */
+	if (run_fd < 0 || getpid() != owner_pid)
 		return &stats;
 	if (read_at(run_fd, "memory.peak", buf, sizeof buf))
 		stats.memory_peak_bytes = strtoull(buf, NULL, 10);

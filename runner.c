@@ -304,6 +304,7 @@ static _Noreturn void die_now(void)
 	dying = true;
 	if (pgroup_started())
 		pgroup_kill_all();
+	cgroup_finish();   /* the run's cgroup, if any, emptied and removed */
 	write_setup_error_report();
 	exit(EXIT_SETUP);
 }
