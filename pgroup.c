@@ -18,7 +18,8 @@
  * - bound CPU time or memory (rlimits, runner.c);
  * - forbid setsid or setpgid (filter.c does; this file does not rely on it);
  * - survive a SIGKILL to sandrun itself: only the direct child gets PDEATHSIG, so its
- *   descendants would outlive it (no cgroup or pid namespace is used).
+ *   descendants would outlive it (no pid namespace is used); with a cgroup per run
+ *   (cgroup.c) they stay in it, and the next run as root or `sandrun --cleanup` kills them.
  */
 #include "sandrun.h"
 
