@@ -26,17 +26,17 @@ check "--version lists at least 6 Landlock rows ($rows)" test "$rows" -ge 6
 expect_exit "--print-policy exits 0" 0 "$SANDRUN" --print-policy
 case $(uname -m) in
 x86_64)
-	check "--print-policy checks AUDIT_ARCH_X86_64" grep -q "arch != AUDIT_ARCH_X86_64 -> KILL_PROCESS" "$TMPOUT"
+	check "--print-policy checks AUDIT_ARCH_X86_64" grep -q "arch != AUDIT_ARCH_X86_64 .*-> KILL_PROCESS" "$TMPOUT"
 	check "--print-policy kills x32" grep -q "x32" "$TMPOUT"
 	;;
 aarch64)
-	check "--print-policy checks AUDIT_ARCH_AARCH64" grep -q "arch != AUDIT_ARCH_AARCH64 -> KILL_PROCESS" "$TMPOUT"
+	check "--print-policy checks AUDIT_ARCH_AARCH64" grep -q "arch != AUDIT_ARCH_AARCH64 .*-> KILL_PROCESS" "$TMPOUT"
 	check_not "--print-policy has no x32 row on aarch64" grep -qi "x32" "$TMPOUT"
 	;;
 *) skip "no arch check known for $(uname -m)"; skip "no arch check known for $(uname -m)" ;;
 esac
 
-check "cgroup2 is mounted on /sys/fs/cgroup" test "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs
+check "cgroup2 is mounted on /sys/fs/cgroup" grep -q '^cgroup2 /sys/fs/cgroup cgroup2 ' /proc/mounts
 fx=$(fixture)
 expect_exit "a sandboxed run works" 0 sr -W "$fx" -- /bin/sh -c "echo in > $fx/out"
 is "it wrote its output in the -W dir" "$(cat "$fx/out" 2>/dev/null)" in

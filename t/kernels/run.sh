@@ -58,7 +58,7 @@ esac
 
 # The guest's userland: these Debian packages (bookworm, the guest's arch) and what they
 # need, without the ones listed in skip_pkgs (maintainer-script tooling, perl, other awks).
-USERLAND="bash coreutils findutils grep sed procps util-linux python3.11-minimal libpython3.11-stdlib busybox-static"
+USERLAND="bash coreutils findutils grep sed procps util-linux setpriv python3-minimal libpython3.11-stdlib busybox-static"
 skip_pkgs='^(debconf|cdebconf|perl.*|lib.*-perl|libperl.*|dpkg|install-info|init-system-helpers|libelogind0|gawk|original-awk|mailcap|media-types|mime-support|usrmerge|usr-is-merged|base-files|libdebian-installer4|libnewt.*|libslang2|libtextwrap1|libgdbm.*|libsigsegv2|libmpfr6|libgmp10|tar|readline-common|libtirpc-common)$'
 
 # The mirror the host's apt uses (deb.debian.org by default).
@@ -86,6 +86,8 @@ apt_for() {
 		-o "Dir::State=$c/state" -o "Dir::State::status=/dev/null" -o "Dir::Cache=$c/cache"
 		-o "APT::Architecture=$darch" -o "APT::Architectures=$darch" -o Acquire::Languages=none
 		-o Debug::NoLocking=1)
+	# as root, apt would try to drop to _apt, who cannot write the cache in the tree
+	[ "$(id -u)" -ne 0 ] || apt_opts+=(-o APT::Sandbox::User=root)
 	if [ -z "$(find "$c/state" -name updated -mtime -1 2>/dev/null)" ]; then
 		say "apt-get update ($1, $darch, $mirror)"
 		apt-get "${apt_opts[@]}" -qq update || die "apt-get update for $1 failed"
@@ -119,8 +121,13 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/check-kernels.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 root=$work/root
 mkdir -p "$root"
+# merged /usr, as in Debian 12 and later images: -A /usr covers every program.
+mkdir -p "$root/usr/bin" "$root/usr/sbin" "$root/usr/lib" "$root/usr/lib64"
+for d in bin sbin lib lib64; do ln -s "usr/$d" "$root/$d"; done
 for p in "${pkgs[@]}"; do
-	for d in "$debs/${p}"_*.deb; do dpkg-deb -x "$d" "$root"; done
+	for d in "$debs/${p}"_*.deb; do
+		dpkg-deb --fsys-tarfile "$d" | tar -x --keep-directory-symlink -C "$root" || die "unpacking $d failed"
+	done
 done
 rm -rf "$root/usr/share/doc" "$root/usr/share/man" "$root/usr/share/locale" "$root/usr/share/info"
 # busybox for every command the packages do not bring (mount, poweroff, ...): /init
@@ -143,6 +150,7 @@ cp sandrun-static-kernels "$root/src/sandrun"
 for f in t/attack/*.kstatic; do cp "$f" "$root/src/t/attack/$(basename "$f" .kstatic)"; done
 cp t/kernels/kabi.kstatic "$root/src/t/kernels/kabi"
 cp t/tap.sh t/lib.sh t/jsonget.py "$root/src/t/"
+cp README.md sandrun.1 "$root/src/"  # t/00-cli.t reads them
 for f in $GUEST_TESTS $REFUSE_TESTS; do mkdir -p "$root/src/$(dirname "$f")"; cp "$f" "$root/src/$f"; done
 cp t/kernels/init "$root/init"
 chmod 755 "$root/init"
@@ -195,7 +203,8 @@ for entry in $KERNELS; do
 	grep -q '^KERNELS-END' "$log" || bad+=("no KERNELS-END marker (boot, crash or timeout: qemu rc $rc)")
 	for t in $tests; do
 		for who in root "uid $uid"; do
-			sect=$(sed -n "/^KTEST-BEGIN $who $t\$/,/^KTEST-END $who $t /p" "$log")
+			sect=$(awk -v b="KTEST-BEGIN $who $t" -v e="KTEST-END $who $t " \
+				'$0 == b { on = 1 } on { print } on && index($0, e) == 1 { on = 0 }' "$log")
 			if [ -z "$sect" ]; then bad+=("$who $t: no output"); continue; fi
 			plan=$(grep -m1 -E '^1\.\.[0-9]+' <<<"$sect" || true)
 			nplan=${plan#1..}
