@@ -13,6 +13,8 @@ field() { python3 t/jsonget.py "$rep" "$1"; }
 limit() { python3 t/jsonget.py "$rep" "limits.$1"; }
 cgroot=/sys/fs/cgroup
 # run_dirs: run cgroups of sandrun (as root) still present.
+# alive MARK: a process whose command line holds MARK (not this shell: its own has no MARK).
+alive() { pgrep -f -- "$1" >/dev/null; }
 run_dirs() { ls "$cgroot/sandrun" 2>/dev/null | grep '^run-' || true; }
 
 expect_exit "--cgroup bogus: 125" 125 "$SANDRUN" --cgroup bogus true
@@ -71,6 +73,7 @@ check "memory hog: memory.peak near 64 MiB ($peak)" test "$peak" -ge $((56 << 20
 expect_exit "-m 256M, one 768 MiB malloc touched: OOM-killed" 137 \
 	sr --report "$rep" -t 60 -m 256M -- "$probe" big 768
 is "768 MiB malloc: verdict memory-limit" "$(field status)" memory-limit
+diag "768 MiB: $(cat "$TMPOUT"), peak $(field memory_peak_bytes), oom_kills $(field oom_kills)"
 
 expect_exit "-m 256M: an 8 GiB PROT_NONE reservation works with the cgroup" 0 \
 	sr --report "$rep" -t 60 -m 256M -- "$probe" reserve 8
@@ -97,7 +100,7 @@ check "-c 1: cgroup_cpu_usec counts the run ($(field cgroup_cpu_usec))" test "$(
 
 mark=cgorphan$$
 expect_exit "an orphaned grandchild: run ends" 0 sr -t 30 -- "$probe" orphan "$mark"
-check "orphan: killed at the end" sh -c "! pgrep -f '$mark' >/dev/null"
+check_not "orphan: killed at the end" alive "$mark"
 is "no run cgroup left after the runs" "$(run_dirs)" ""
 
 # SIGKILL of sandrun: its direct child dies (PDEATHSIG), the grandchild stays in the cgroup.
@@ -111,17 +114,17 @@ linger() {
 }
 mark=cglinger$$
 linger "$mark"
-check "SIGKILL of sandrun: the grandchild outlived it" pgrep -f "$mark" >/dev/null
+check "SIGKILL of sandrun: the grandchild outlived it" alive "$mark"
 check "SIGKILL of sandrun: its run cgroup is left" sh -c "ls $cgroot/sandrun | grep -q '^run-$spid-'"
 expect_exit "--cleanup: exit 0" 0 "$SANDRUN" --cleanup
 check "--cleanup: says it removed one" grep -q "1 leftover run cgroup removed" "$TMPERR"
-check "--cleanup: the grandchild is dead" sh -c "! pgrep -f '$mark' >/dev/null"
+check_not "--cleanup: the grandchild is dead" alive "$mark"
 is "--cleanup: no run cgroup left" "$(run_dirs)" ""
 
 mark=cgnext$$
 linger "$mark"
 expect_exit "the next run after a SIGKILLed one" 0 sr -- true
-check "next run: the leftover grandchild is dead" sh -c "! pgrep -f '$mark' >/dev/null"
+check_not "next run: the leftover grandchild is dead" alive "$mark"
 is "next run: no run cgroup left" "$(run_dirs)" ""
 
 done_testing
