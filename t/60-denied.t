@@ -120,17 +120,18 @@ is "-p 1: fork: EAGAIN, as before" "$(tail -n 1 "$TMPOUT")" "fork: EAGAIN"
 is "-p 1: fork is not logged" "$(denied_names)" ""
 
 # ---- 1,000,000 denied calls: every one answered EPERM and counted; memory stays bounded ----
-# timeout(1) only keeps a hung sandrun from hanging the suite; -t 60 is sandrun's bound.
+# timeout(1) only keeps a hung sandrun from hanging the suite; -t 60 is sandrun's bound
+# (times SANDRUN_TEST_SLOW, t/lib.sh).
 rm -f "$rep"
 expect_exit "a tight loop of 1,000,000 denied calls ends by itself" 0 \
-	timeout -s KILL 300 "$SANDRUN" ${RUN_USER:+--user "$RUN_USER"} -t 60 --report "$rep" -- "$loop" 1000000
+	timeout -s KILL $((300 * SLOW)) "$SANDRUN" ${RUN_USER:+--user "$RUN_USER"} -t $((60 * SLOW)) --report "$rep" -- "$loop" 1000000
 is "loop: every call got EPERM" "$(cat "$TMPOUT")" "loop: 1000000 calls, 1000000 EPERM"
 is "loop: the run exited (not the timeout)" "$(field status)" exited
 is "loop: counted 1000000" "$(entry socket count)" 1000000
 is "loop: one entry" "$(denied_names)" socket
 rm -f "$rep"
 expect_exit "8 threads, 400,000 denied calls between them" 0 \
-	timeout -s KILL 300 "$SANDRUN" ${RUN_USER:+--user "$RUN_USER"} -t 60 --report "$rep" -- "$loop" 400000 8
+	timeout -s KILL $((300 * SLOW)) "$SANDRUN" ${RUN_USER:+--user "$RUN_USER"} -t $((60 * SLOW)) --report "$rep" -- "$loop" 400000 8
 is "threads: every call got EPERM" "$(cat "$TMPOUT")" "loop: 400000 calls, 400000 EPERM"
 is "threads: counted 400000" "$(entry socket count)" 400000
 

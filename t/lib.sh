@@ -6,6 +6,9 @@ ATTACK=$top/t/attack
 # SANDRUN_TEST_UID: another uid for the run, so that suites run side by side (one per
 # developer clone) do not share one uid's process count; 65534 by default, as in CI.
 RUN_UID=${SANDRUN_TEST_UID:-65534}
+# SANDRUN_TEST_SLOW: a factor for the time bounds of the long-running tests, for machines
+# that are slower than the ones the bounds were set on (qemu without kvm: make check-kernels).
+SLOW=${SANDRUN_TEST_SLOW:-1}
 # --user for direct "$SANDRUN" calls that cannot use sr (background jobs): empty unless root.
 RUN_USER=
 if [ "$(id -u)" -eq 0 ]; then RUN_USER=$RUN_UID:$RUN_UID; fi

@@ -16,7 +16,8 @@
 # Environment: ARCH (x86_64 or aarch64), KERNELS (list of SUITE:FLAVOUR:EXPECT, EXPECT
 # "run" for kernels with Landlock ABI >= 3, "refuse" for those below), GUEST_TESTS,
 # MIRROR (default: the host's Debian mirror), BOOT_TIMEOUT (seconds, default 1800),
-# QEMU_ACCEL (default tcg; "kvm" where /dev/kvm may be used), KERNELS_CACHE.
+# QEMU_ACCEL (tcg or kvm; default kvm when /dev/kvm is usable), KERNELS_CACHE. Without
+# kvm the guest's time bounds are stretched (SANDRUN_TEST_SLOW=10, t/lib.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 top=$(pwd)
@@ -24,7 +25,8 @@ arch=${1:-${ARCH:-x86_64}}
 cache=${KERNELS_CACHE:-$top/.cache/kernels}
 case $cache in /*) ;; *) cache=$top/$cache ;; esac
 timeout_s=${BOOT_TIMEOUT:-1800}
-accel=${QEMU_ACCEL:-tcg}
+# kvm when /dev/kvm can be opened and the guest is the host's arch, else tcg (software).
+accel=${QEMU_ACCEL:-auto}
 uid=${SANDRUN_TEST_UID:-65534}
 
 # The guest's test files, run in this order, each as root and then as $uid. The merger
@@ -54,7 +56,12 @@ aarch64)
 	;;
 *) echo "check-kernels: unknown ARCH '$arch' (x86_64 or aarch64)" >&2; exit 2 ;;
 esac
-[ "$accel" = kvm ] && [ "$arch" = "$(uname -m)" ] && qemu_args=(-M "${qemu_args[1]}",accel=kvm -cpu host)
+if [ "$accel" = auto ]; then
+	accel=tcg
+	[ "$arch" = "$(uname -m)" ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] && accel=kvm
+fi
+slow=1
+if [ "$accel" = kvm ]; then qemu_args=(-M "${qemu_args[1]}",accel=kvm -cpu host); else slow=10; fi
 
 # The guest's userland: these Debian packages (bookworm, the guest's arch) and what they
 # need, without the ones listed in skip_pkgs (maintainer-script tooling, perl, other awks).
@@ -193,7 +200,7 @@ for entry in $KERNELS; do
 	rc=0
 	timeout "$timeout_s" "$qemu" "${qemu_args[@]}" -m 1G -smp 2 -nographic -no-reboot \
 		-kernel "$kdir/vmlinuz" -initrd "$initrd" -monitor none -serial stdio \
-		-append "console=$console panic=-1 quiet loglevel=1 lsm=$lsm" </dev/null 2>&1 |
+		-append "console=$console panic=-1 quiet loglevel=1 lsm=$lsm sandrun.slow=$slow" </dev/null 2>&1 |
 		tr -d '\r' >"$log" || rc=$?
 	t1=$(now)
 	# judge the console output
@@ -212,7 +219,7 @@ for entry in $KERNELS; do
 			nran=$(grep -cE '^(not )?ok [0-9]+' <<<"$sect" || true)
 			nfail=$(grep -cE '^not ok [0-9]+' <<<"$sect" || true)
 			nskip=$(grep -cE '^ok [0-9]+ # SKIP' <<<"$sect" || true)
-			tstatus=$(sed -n "s/^KTEST-END $who $t status=\([0-9]*\)\$/\1/p" <<<"$sect")
+			tstatus=$(sed -n "s|^KTEST-END $who $t status=\([0-9]*\)$|\1|p" <<<"$sect")
 			[ -n "$plan" ] || bad+=("$who $t: no TAP plan")
 			[ -z "$plan" ] || [ "$nplan" = "$nran" ] || [ "${nplan:-0}" -eq 0 ] || bad+=("$who $t: plan $plan, $nran ran")
 			[ "$nfail" -eq 0 ] || bad+=("$who $t: $nfail not ok: $(grep -E '^not ok' <<<"$sect" | head -n 5 | tr '\n' ';')")
