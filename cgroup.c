@@ -30,8 +30,8 @@
  *   cgroup.subtree_control already has memory and pids (a cgroup with processes can
  *   not enable controllers for its children, so sandrun's own cgroup can not be the
  *   parent). Elsewhere auto keeps the rlimits (runner.c) and says so, on fails (125).
- * - tell a live sandrun from a new process that reused its pid: such a leftover stays
- *   until that pid is gone.
+ * - remove a leftover of a sandrun that still runs: the run cgroup's name holds its
+ *   pid and start time, so a new process that reused the pid does not keep it alive.
  *
  * Joining by a write from the child instead of clone3(CLONE_INTO_CGROUP): pgroup.c
  * spawns with libc's fork (its atfork handling and locks stay libc's business), and the
@@ -64,7 +64,7 @@ static char parent_path[512];              /* where run cgroups are made */
 static const char *run_prefix;             /* "run-" as root, "sandrun-run-" beside ours */
 static bool probed, usable;
 static int parent_fd = -1, run_fd = -1, procs_fd = -1;
-static char run_name[64];
+static char run_name[96];
 static pid_t owner_pid;                    /* the sandrun that made the run's cgroup */
 static bool memory_enforced, procs_enforced;
 static struct cgroup_stats stats;
@@ -281,17 +281,42 @@ static bool empty_cgroup(int dir)
 	return false;
 }
 
-/* The pid of the sandrun that made entry name, or 0 when it is not a run cgroup. */
-static pid_t owner_of(const char *name)
+/* When pid started, in clock ticks since boot (/proc/PID/stat field 22); 0 if gone. */
+static unsigned long long start_time(pid_t pid)
+{
+	char path[64], buf[1024];
+	char *s;
+
+	out_format(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if (!read_at(AT_FDCWD, path, buf, sizeof buf) || !(s = strrchr(buf, ')')))
+		return 0;
+	for (int field = 2; field < 22 && s; field++)   /* s is at the end of field 2 */
+		s = strchr(s + 1, ' ');
+	return s ? strtoull(s + 1, NULL, 10) : 0;
+}
+
+/*
+ * The pid of the sandrun that made entry name ("<prefix><pid>-<start time>-<random>"),
+ * or 0 when it is not a run cgroup. *alive: that very sandrun still runs; a new process
+ * that reused the pid has another start time.
+ */
+static pid_t owner_of(const char *name, bool *alive)
 {
 	size_t len = strlen(run_prefix);
+	unsigned long long started;
 	char *end;
 	long pid;
 
 	if (strncmp(name, run_prefix, len) != 0)
 		return 0;
 	pid = strtol(name + len, &end, 10);
-	return pid > 0 && *end == '-' ? (pid_t)pid : 0;
+	if (pid <= 0 || *end != '-')
+		return 0;
+	started = strtoull(end + 1, &end, 10);
+	if (*end != '-')
+		return 0;
+	*alive = (kill((pid_t)pid, 0) == 0 || errno != ESRCH) && start_time((pid_t)pid) == started;
+	return (pid_t)pid;
 }
 
 /* Kills and removes the run cgroups whose sandrun is gone; returns how many. */
@@ -308,10 +333,11 @@ static unsigned remove_leftovers(bool verbose)
 		return 0;
 	}
 	while ((e = readdir(d)) != NULL) {
-		pid_t owner = owner_of(e->d_name);
+		bool alive = false;
+		pid_t owner = owner_of(e->d_name, &alive);
 		int dir;
 
-		if (owner == 0 || owner == getpid() || kill(owner, 0) == 0 || errno != ESRCH)
+		if (owner == 0 || owner == getpid() || alive)
 			continue;
 		dir = openat(parent_fd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (dir < 0)
@@ -347,7 +373,8 @@ static bool make_run_cgroup(void)
 
 		if (syscall(SYS_getrandom, &r, sizeof r, 0) != (long)sizeof r)
 			die_sys("getrandom");
-		out_format(run_name, sizeof run_name, "%s%d-%08x", run_prefix, (int)getpid(), r);
+		out_format(run_name, sizeof run_name, "%s%d-%llu-%08x", run_prefix, (int)getpid(),
+			   start_time(getpid()), r);
 		if (mkdirat(parent_fd, run_name, 0755) == 0)
 			break;
 		if (errno != EEXIST)

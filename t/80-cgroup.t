@@ -127,4 +127,27 @@ expect_exit "the next run after a SIGKILLed one" 0 sr -- true
 check_not "next run: the leftover grandchild is dead" alive "$mark"
 is "next run: no run cgroup left" "$(run_dirs)" ""
 
+# A delegated subtree, as systemd gives a user: a parent the uid owns, with memory and pids
+# enabled for its children, and a shell of that uid in one of them. sandrun as that uid
+# makes its run cgroup beside its own.
+deleg=$cgroot/t80-deleg.$$
+if have setpriv && mkdir "$deleg" 2>/dev/null; then
+	fx=$(fixture)
+	echo "+memory +pids" >"$deleg/cgroup.subtree_control" && mkdir "$deleg/shell" &&
+		chown "$RUN_UID:$RUN_UID" "$deleg" "$deleg/cgroup.procs" "$deleg/shell" "$deleg/shell/cgroup.procs"
+	expect_exit "delegated subtree: a uid's run is OOM-killed under -m 64M (--cgroup on)" 137 \
+		sh -c 'echo $$ >"$1/shell/cgroup.procs" && shift && exec "$@"' sh "$deleg" \
+		setpriv --reuid="$RUN_UID" --regid="$RUN_UID" --clear-groups \
+		"$SANDRUN" --cgroup on --report "$fx/r.json" -t 60 -m 64M -- "$probe" hog 512
+	rep=$fx/r.json
+	is "delegated: verdict memory-limit" "$(field status)" memory-limit
+	is "delegated: memory by cgroup" "$(limit memory_by)" cgroup
+	check "delegated: the run's cgroup was beside sandrun's" grep -q "t80-deleg.$$" "$rep"
+	is "delegated: no run cgroup left" "$(ls "$deleg" | grep '^sandrun-run-' || true)" ""
+	rmdir "$deleg/shell" "$deleg" || diag "could not remove $deleg"
+else
+	skip "delegated subtree: needs setpriv and mkdir in $cgroot"
+	for _ in 1 2 3 4; do skip "delegated subtree"; done
+fi
+
 done_testing
