@@ -4,7 +4,7 @@ CFLAGS   ?= -O2 -g
 WARN     = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wvla -Wmissing-prototypes
 HARDEN   = -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection
 LDHARDEN = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
-OBJ      = runner.o landlock.o filter.o pgroup.o guard.o outputs.o caps.o account.o scratch.o metadata.o
+OBJ      = runner.o landlock.o filter.o pgroup.o guard.o outputs.o caps.o account.o scratch.o metadata.o cgroup.o
 PROVE    ?= prove
 
 # Attack and helper programs for the tests: one escape attempt or probe per file.

@@ -23,7 +23,8 @@
  * - bound CPU time or memory (rlimits, runner.c);
  * - forbid setsid or setpgid (filter.c does; this file does not rely on it);
  * - survive a SIGKILL to sandrun itself: only the direct child gets PDEATHSIG, so its
- *   descendants would outlive it (no cgroup or pid namespace is used).
+ *   descendants would outlive it (no pid namespace is used); with a cgroup per run
+ *   (cgroup.c) they stay in it, and the next run as root or `sandrun --cleanup` kills them.
  */
 #include "sandrun.h"
 
@@ -638,6 +639,7 @@ void pgroup_run(const struct policy *p, child_setup_fn setup, struct outcome *ou
 	if (pid == 0) {
 		close(pipefd[0]);
 		error_pipe_write = pipefd[1];
+		cgroup_child_join();            /* first: nothing of the run outside its cgroup */
 		child_start();
 		setup(p);                       /* ends in execve or child_fail */
 		child_fail("setup returned");
@@ -653,6 +655,7 @@ void pgroup_run(const struct policy *p, child_setup_fn setup, struct outcome *ou
 	pidfd = open_pidfd(pid);
 	supervise(pid, pidfd, pipefd[0], deadline_ms, out);
 	guard_set_deadline(0);   /* past it now: later lines get the plain write bound */
+	cgroup_kill();                      /* the run's cgroup, if any: every process at once */
 
 	/* Anything still alive now is killed: the leader is unreaped, so the pgid is ours. */
 	if (kill_descendants(has_exited(pidfd) ? pid : 0) > 0 || out->timed_out ||

@@ -313,7 +313,8 @@ static _Noreturn void die_now(void)
 	dying = true;
 	if (pgroup_started())
 		pgroup_kill_all();
-	(void)scratch_remove();       /* after the kill: nothing of the run can race it */
+	cgroup_finish();              /* the run's cgroup, if any, emptied and removed */
+	(void)scratch_remove();       /* after the kills: nothing of the run can race it */
 	write_setup_error_report();
 	exit(EXIT_SETUP);
 }
@@ -476,6 +477,7 @@ enum {
 	OPT_DATA, OPT_REPORT, OPT_LOG_DENIED,
 	OPT_ALLOW_IPC, OPT_REPORT_FD,
 	OPT_ALLOW_CONNECT, OPT_ALLOW_BIND, OPT_ALLOW_PTY,
+	OPT_CGROUP, OPT_CLEANUP,   /* cgroup.c */
 };
 
 struct option_row {
@@ -518,6 +520,8 @@ static const struct option_row option_rows[] = {
 	{ "allow-bind", OPT_ALLOW_BIND, "PORT", "allow TCP bind to PORT or A-B only, 0 = ephemeral (repeatable; ABI 4)" },
 	{ "tmpdir", 'T', NULL, "a fresh private -W dir as TMPDIR, TMP, TEMP (and HOME with --user), removed after the run" },
 	{ "allow-pty", OPT_ALLOW_PTY, NULL, "allow opening new pseudo-terminals (/dev/ptmx, /dev/pts); /dev/tty stays closed" },
+	{ "cgroup", OPT_CGROUP, "MODE", "auto (default): a cgroup v2 per run where possible, for -m, -p and the kill; on: or 125; off: rlimits" },
+	{ "cleanup", OPT_CLEANUP, NULL, "kill and remove run cgroups left by a SIGKILLed sandrun, run nothing" },
 };
 #define OPTION_COUNT (sizeof option_rows / sizeof option_rows[0])
 
@@ -563,6 +567,7 @@ struct cli {
 	bool print_policy;
 	struct strlist env;
 	const char *stdio_paths[3];   /* -i, -o, -e */
+	bool cleanup;                 /* --cleanup: cgroup.c's leftovers, no PROGRAM */
 };
 
 /* NAME=VALUE with a non-empty NAME; VALUE may be empty or hold more '='. */
@@ -679,6 +684,11 @@ static void handle_option(int key, const char *arg, struct policy *p, struct cli
 		break;
 	case 'T': p->want_scratch = true; break;
 	case OPT_ALLOW_PTY: p->fs.allow_pty = true; break;
+	case OPT_CGROUP:
+		if (!cgroup_parse_mode(arg))
+			die("--cgroup %s: expected auto, on or off", arg);
+		break;
+	case OPT_CLEANUP: cli->cleanup = true; break;
 	default:
 		die("internal error: option %d has no handler", key);
 	}
@@ -692,6 +702,7 @@ static void print_protections(const struct policy *p, struct out *out)
 
 	n += filter_protections(&p->sys, rows + n, MAX_PROTECTIONS - n);
 	n += caps_protections(rows + n, MAX_PROTECTIONS - n);
+	n += cgroup_protections(&p->lim, rows + n, MAX_PROTECTIONS - n);
 	out_printf(out, "protections on this kernel:\n");
 	for (size_t i = 0; i < n; i++)
 		out_printf(out, "  %-28s %-8s %s\n", rows[i].name, rows[i].active ? "active" : "NOT", rows[i].detail);
@@ -821,6 +832,8 @@ static int parse_options(int argc, char **argv, struct policy *p, struct cli *cl
 		}
 		i += argv[i][1] == '-' ? parse_long(argv, i, p, cli) : parse_short(argv, i, p, cli);
 	}
+	if (cli->cleanup)
+		return i;   /* runs nothing: PROGRAM, if any, is ignored */
 	if (!cli->print_policy && i >= argc)
 		die("no PROGRAM given (see --help)");
 	if (!cli->print_policy && argv[i][0] == '\0')
@@ -1018,6 +1031,10 @@ static void apply_rlimits(const struct policy *p, bool after_identity)
 		/* --procs 1 is the filter's job: RLIMIT_NPROC 1 would also stop threads. */
 		if (r->resource == RLIMIT_NPROC && v == 1)
 			continue;
+		/* The run's cgroup holds these for the whole run instead (cgroup.c). */
+		if ((r->resource == RLIMIT_AS && cgroup_enforces_memory()) ||
+		    (r->resource == RLIMIT_NPROC && cgroup_enforces_procs()))
+			continue;
 		rl.rlim_cur = r->soft(v);
 		rl.rlim_max = r->hard(v);
 		if (setrlimit(r->resource, &rl) != 0)
@@ -1076,7 +1093,13 @@ static bool hit_output_limit(const struct policy *p, const struct outcome *o)
 static bool hit_memory_limit(const struct policy *p, const struct outcome *o)
 {
 	uint64_t limit = memory_limit_bytes(&p->lim);
+	const struct cgroup_stats *cg = cgroup_finish();
 
+	/* memory.max is the whole run's: an OOM kill, or a peak at the limit (reclaim and
+	 * failed charges start there). --data stays an rlimit, judged on peak RSS. */
+	if (cgroup_enforces_memory())
+		return cg->oom_kills > 0 || cg->memory_peak_bytes >= p->lim.mem_bytes ||
+		       (p->lim.data_bytes && (uint64_t)o->usage.ru_maxrss * 1024u >= p->lim.data_bytes);
 	return limit && (uint64_t)o->usage.ru_maxrss * 1024u >= limit;
 }
 
@@ -1185,11 +1208,17 @@ static void json_limits(struct out *f, const struct limits *lim)
 	json_limit(f, "cpu_sec", lim->cpu_sec, false);
 	json_limit(f, "memory_bytes", lim->mem_bytes, false);
 	json_limit(f, "data_bytes", lim->data_bytes, false);
+	if (cgroup_enforces_memory())
+		mem = lim->data_bytes;   /* -m is memory.max; only --data is an rlimit */
 	json_limit(f, "memory_rlimit_bytes", mem ? mem + memory_headroom(mem) : 0, false);
 	json_limit(f, "fsize_bytes", lim->fsize_bytes, false);
 	json_limit(f, "procs", lim->procs, false);
 	out_printf(f, "    \"procs_source\": \"%s\",\n", lim->procs_source ? lim->procs_source : "default");
-	json_limit(f, "nofile", lim->nofile, true);
+	json_limit(f, "nofile", lim->nofile, false);
+	/* Which mechanism holds each limit on this host (cgroup.c). */
+	out_printf(f, "    \"memory_by\": \"%s\",\n    \"procs_by\": \"%s\",\n    \"cpu_by\": \"rlimit\"\n",
+		   cgroup_enforces_memory() ? "cgroup" : "rlimit",
+		   cgroup_enforces_procs() ? "cgroup" : lim->procs == 1 ? "filter" : "rlimit");
 	out_printf(f, "  },\n");
 }
 
@@ -1202,6 +1231,7 @@ static void json_protections(struct out *f, const struct policy *p)
 		n = landlock_protections(p->fs.abi, p->fs.allow_net, rows, MAX_PROTECTIONS);
 	n += filter_protections(&p->sys, rows + n, MAX_PROTECTIONS - n);
 	n += caps_protections(rows + n, MAX_PROTECTIONS - n);
+	n += cgroup_protections(&p->lim, rows + n, MAX_PROTECTIONS - n);
 	out_printf(f, "  \"protections\": [");
 	for (size_t i = 0; i < n; i++) {
 		out_printf(f, "%s\n    { \"name\": ", i ? "," : "");
@@ -1246,6 +1276,23 @@ static void json_stderr_dropped(struct out *f)
 		   (unsigned long long)lines, (unsigned long long)bytes);
 }
 
+/* The run's cgroup counters: memory.peak, OOM kills, refused forks, CPU of the run. */
+static void json_cgroup(struct out *f)
+{
+	const struct cgroup_stats *cg = cgroup_finish();
+
+	out_printf(f, "  \"cgroup\": %s,\n", cg->active ? "true" : "false");
+	if (!cg->active) {
+		out_puts(f, "  \"memory_peak_bytes\": null,\n  \"oom_kills\": null,\n");
+		out_puts(f, "  \"pids_max_hits\": null,\n  \"cgroup_cpu_usec\": null,\n");
+		return;
+	}
+	out_printf(f, "  \"memory_peak_bytes\": %llu,\n  \"oom_kills\": %llu,\n",
+		   (unsigned long long)cg->memory_peak_bytes, (unsigned long long)cg->oom_kills);
+	out_printf(f, "  \"pids_max_hits\": %llu,\n  \"cgroup_cpu_usec\": %llu,\n",
+		   (unsigned long long)cg->pids_max_hits, (unsigned long long)cg->cpu_usec);
+}
+
 static void json_report(struct out *f, const struct policy *p, const struct outcome *o,
 			const struct verdict *v)
 {
@@ -1261,6 +1308,7 @@ static void json_report(struct out *f, const struct policy *p, const struct outc
 		(unsigned long long)o->usage.ru_utime.tv_sec * 1000u + (unsigned long long)o->usage.ru_utime.tv_usec / 1000u,
 		(unsigned long long)o->usage.ru_stime.tv_sec * 1000u + (unsigned long long)o->usage.ru_stime.tv_usec / 1000u);
 	out_printf(f, "  \"max_rss_kb\": %ld,\n", o->usage.ru_maxrss);
+	json_cgroup(f);
 	out_printf(f, p->fs.abi > 0 ? "  \"landlock_abi\": %d,\n" : "  \"landlock_abi\": null,\n", p->fs.abi);
 	out_printf(f, "  \"killed_group\": %s,\n", o->killed_group ? "true" : "false");
 	json_stderr_dropped(f);
@@ -1478,6 +1526,8 @@ int main(int argc, char **argv)
 	p.sys.proxy_metadata = !p.sys.allow_metadata && (p.fs.allow_write.count > 0 || p.want_scratch);
 	p.fs.abi = landlock_probe();
 	p.sys.signal_scoped = p.fs.abi >= 6;   /* below, filter rows guard sandrun (filter.c) */
+	if (cli.cleanup)
+		return cgroup_cleanup();
 	if (cli.print_policy) {
 		p.fs.keep_rules = true;
 		landlock_prepare(&p.fs);
@@ -1505,8 +1555,14 @@ int main(int argc, char **argv)
 	filter_prepare(&p.sys);
 	if (p.sys.proxy_metadata)
 		metadata_prepare(&p);     /* the -W and -R dirs it checks against, held before fork */
+	cgroup_prepare(&p.lim);       /* the run's cgroup and its limits, before the fork */
 	pgroup_run(&p, child_setup, &out);
+	cgroup_finish();              /* counters read, cgroup emptied and removed */
 	removed = scratch_remove();   /* every process of the run is dead and reaped */
+	cgroup_prepare(&p.lim);       /* the run's cgroup and its limits, before the fork */
+	pgroup_init();
+	pgroup_run(&p, child_setup, &out);
+	cgroup_finish();              /* counters read, cgroup emptied and removed */
 	decide(&p, &out, &verdict);
 	/* The report first: the verdict line goes to a stderr the program may have stalled.
 	 * A report that could not be written is its own status: the run happened, never 125. */

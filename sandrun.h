@@ -247,5 +247,26 @@ bool metadata_handles(int nr);                   /* a call metadata_answer decid
 int metadata_answer(int listener, uint64_t id, pid_t pid, int nr, const uint64_t args[6],
 		    bool *done);
 uint64_t metadata_performed(void);               /* changes made, for the report */
+/* ---- cgroup.c: one cgroup v2 per run, where the host allows it ---- */
+enum { CGROUP_AUTO, CGROUP_ON, CGROUP_OFF };
+/* What the run's cgroup counted, read before it is removed; all 0 without one. */
+struct cgroup_stats {
+	bool active;                  /* the run had its own cgroup */
+	uint64_t memory_peak_bytes;   /* memory.peak */
+	uint64_t oom_kills;           /* memory.events oom_kill */
+	uint64_t pids_max_hits;       /* pids.events max: forks refused by pids.max */
+	uint64_t cpu_usec;            /* cpu.stat usage_usec, every process of the run */
+};
+bool cgroup_parse_mode(const char *arg);         /* --cgroup auto|on|off; false if none */
+/* Parent, before fork: makes the run's cgroup and writes its limits; with --cgroup on
+ * dies (125) naming what is missing, with auto leaves the rlimits to runner.c. */
+void cgroup_prepare(const struct limits *lim);
+bool cgroup_enforces_memory(void);               /* -m is memory.max: no RLIMIT_AS */
+bool cgroup_enforces_procs(void);                /* pids.max is set: no RLIMIT_NPROC */
+void cgroup_child_join(void);                    /* child, first step after fork */
+void cgroup_kill(void);                          /* parent: cgroup.kill, once the run ends */
+const struct cgroup_stats *cgroup_finish(void);  /* read the counters, empty, rmdir */
+int cgroup_cleanup(void);                        /* --cleanup: leftovers of SIGKILLed runs */
+size_t cgroup_protections(const struct limits *lim, struct protection *out, size_t max);
 
 #endif

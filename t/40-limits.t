@@ -14,8 +14,9 @@ is "--cpu: report says cpu-limit" "$(verdict)" cpu-limit
 check "--cpu: CPU used (user+sys) came near the limit" \
 	test $(( $(python3 t/jsonget.py "$rep" cpu_user_ms) + $(python3 t/jsonget.py "$rep" cpu_sys_ms) )) -ge 700
 
+# --cgroup off: these are the rlimit's rules; t/80-cgroup.t has the cgroup's.
 expect_exit "--memory 64M: allocating 512 MiB fails inside, program exits 1" 1 \
-	sr --report "$rep" -t 30 -m 64M -- "$hog" alloc 512
+	sr --cgroup off --report "$rep" -t 30 -m 64M -- "$hog" alloc 512
 is "--memory: report says memory-limit" "$(verdict)" memory-limit
 check "--memory: the program saw the failure" grep -q "alloc failed" "$TMPOUT"
 rss=$(python3 t/jsonget.py "$rep" max_rss_kb)
@@ -23,7 +24,7 @@ check "--memory: peak RSS reached the limit but stayed near it ($rss KiB)" \
 	test "$rss" -ge 65536 -a "$rss" -lt 131072
 expect_exit "--memory 64M: 16 MiB is fine" 0 sr --report "$rep" -m 64M -- "$hog" alloc 16
 is "--memory: under the limit the verdict is exited" "$(verdict)" exited
-expect_exit "--memory 64M: a 1 GiB reservation fails" 1 sr -m 64M -- "$hog" reserve
+expect_exit "--memory 64M: a 1 GiB reservation fails" 1 sr --cgroup off -m 64M -- "$hog" reserve
 expect_exit "--data 64M: a 1 GiB reservation works" 0 sr --report "$rep" --data 64M -- "$hog" reserve
 expect_exit "--data 64M: allocating 512 MiB fails" 1 sr --report "$rep" -t 30 --data 64M -- "$hog" alloc 512
 is "--data: report says memory-limit" "$(verdict)" memory-limit

@@ -17,7 +17,7 @@ rows=(
 	"sleeps past -t|124|timeout|-t 0.3 -- /bin/sleep 10"
 	"spins past -c|124|cpu-limit|-t 20 -c 1 -- $hog spin"
 	"writes past -f|153|output-limit|-f 1K -- $hog write 5000"
-	"allocates past -m|1|memory-limit|-t 20 -m 64M -- $hog alloc 512"
+	"allocates past -m|1|memory-limit|--cgroup off -t 20 -m 64M -- $hog alloc 512"
 	"fork bomb under -p|124|timeout|-t 1 -p 30 -- $ATTACK/spawner forkbomb sandrun-t50-$$"
 	"missing program|127|exec-error|-- $scratch/no-such-program"
 	"not executable|126|exec-error|-- /etc/passwd"

@@ -34,7 +34,7 @@ uid=${SANDRUN_TEST_UID:-65534}
 # which cap the ABI on the host's newer kernel; here the kernels themselves are the older
 # ABIs), t/70-ship.t (needs make, groff and the source tree: it tests the shipping, not
 # the kernel).
-ALL_TESTS="t/00-cli.t t/10-pgroup.t t/20-landlock.t t/30-filter.t t/40-limits.t t/50-report.t t/60-denied.t t/kernels/guest.t"
+ALL_TESTS="t/00-cli.t t/10-pgroup.t t/20-landlock.t t/30-filter.t t/40-limits.t t/50-report.t t/60-denied.t t/80-cgroup.t t/kernels/guest.t"
 # On aarch64 (much slower under tcg) the filter and Landlock tests.
 ARM_TESTS="t/20-landlock.t t/30-filter.t t/kernels/guest.t"
 # On a kernel below Landlock ABI 3 every run is refused: only this file runs there.
