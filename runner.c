@@ -1559,10 +1559,6 @@ int main(int argc, char **argv)
 	pgroup_run(&p, child_setup, &out);
 	cgroup_finish();              /* counters read, cgroup emptied and removed */
 	removed = scratch_remove();   /* every process of the run is dead and reaped */
-	cgroup_prepare(&p.lim);       /* the run's cgroup and its limits, before the fork */
-	pgroup_init();
-	pgroup_run(&p, child_setup, &out);
-	cgroup_finish();              /* counters read, cgroup emptied and removed */
 	decide(&p, &out, &verdict);
 	/* The report first: the verdict line goes to a stderr the program may have stalled.
 	 * A report that could not be written is its own status: the run happened, never 125. */
