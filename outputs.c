@@ -140,7 +140,8 @@ static int open_output(const char *option, const char *path, struct stat *st)
 void outputs_open_stdio(const char *const paths[3], int fds[3])
 {
 	static const char *const names[3] = { "--stdin", "--stdout", "--stderr" };
-	struct stat st[3];
+	struct stat st[3] = { { 0 } };
+	bool truncate_it[3] = { false, false, false };
 
 	if (paths[0])
 		fds[0] = open_input(paths[0]);
@@ -152,16 +153,18 @@ void outputs_open_stdio(const char *const paths[3], int fds[3])
 			continue;
 		}
 		fds[i] = open_output(names[i], paths[i], &st[i]);
+		truncate_it[i] = S_ISREG(st[i].st_mode);
 		/* The same file twice is kept once: two truncating writers would overwrite each other. */
 		if (i == 2 && paths[1] && st[1].st_dev == st[2].st_dev && st[1].st_ino == st[2].st_ino) {
 			if (close(fds[2]) != 0)
 				die_sys("--stderr %s: close", paths[2]);
 			fds[2] = fds[1];
+			truncate_it[2] = false;
 		}
 	}
+	/* Only now, with every output checked: nothing is truncated for a run that is refused. */
 	for (int i = 1; i <= 2; i++) {
-		if (paths[i] && (i == 1 || fds[2] != fds[1]) && S_ISREG(st[i].st_mode) &&
-		    ftruncate(fds[i], 0) != 0)
+		if (truncate_it[i] && ftruncate(fds[i], 0) != 0)
 			die_sys("%s %s: ftruncate", names[i], paths[i]);
 	}
 }

@@ -43,6 +43,8 @@ vg "normal run" 0 -E SANDRUN_T=1 -W "$fx/work" -R "$fx/secret" --report "$fx/rep
 	-o "$fx/out" -- /bin/echo hello
 is "normal run: the program ran" "$(cat "$fx/out")" hello
 vg "timeout" 124 -t 0.5 -- /bin/sleep 10
+vg "--report-fd to a file, report name made a directory" 123 --report-fd 3 -W "$fx/work" \
+	--report "$fx/work/r3.json" -- /bin/mkdir "$fx/work/r3.json" 3>"$fx/fd.json"
 vg "setup error in sandrun: missing -W dir" 125 -W "$fx/nonexistent" -- /bin/true
 vg "setup error in sandrun: bad value" 125 --report "$fx/r2.json" -t abc -- /bin/true
 if is_root; then
