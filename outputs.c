@@ -42,6 +42,8 @@
  *   closed in the child anyway (pgroup_child_close_fds), so the program never holds it.
  * - A report that cannot be written is one line on stderr and exit 123 (EXIT_REPORT),
  *   never 125: the run happened, and its verdict line has been printed.
+ * - Nested inside another sandrun, whose filter answers openat2 with ENOSYS, the same
+ *   refusal is made by a walk of one O_PATH | O_NOFOLLOW open per component.
  * Does not:
  * - follow a symlink the caller means: see above for the alternatives.
  * - protect a report written to --report-fd from what else holds that descriptor.
@@ -65,6 +67,75 @@
 #define SYS_openat2 437
 #endif
 
+/* openat that retries EINTR (a FIFO's open can be interrupted by the deadline timer). */
+static int open_at(int dir, const char *name, int flags, mode_t mode)
+{
+	int fd;
+
+	do
+		fd = openat(dir, name, flags, mode);
+	while (fd < 0 && errno == EINTR);
+	return fd;
+}
+
+/* ELOOP if fd is a symlink itself (what O_PATH | O_NOFOLLOW opens), as openat2 says. */
+static int refuse_link(int fd)
+{
+	struct stat st;
+	int rc = fstat(fd, &st);
+
+	if (rc != 0 || S_ISLNK(st.st_mode)) {
+		int err = rc != 0 ? errno : ELOOP;
+
+		(void)close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * The same walk without openat2, for a sandrun nested inside another one, whose filter
+ * answers openat2 with ENOSYS (filter.c: its mode sits behind a pointer). One component
+ * at a time, each opened O_PATH | O_NOFOLLOW relative to the one before and refused if it
+ * is a symlink; the last one is opened with the caller's flags and O_NOFOLLOW. "." and
+ * ".." are walked as the kernel walks them; /proc's magic links are symlinks here too.
+ */
+static int resolve_by_walk(const char *path, int flags, mode_t mode)
+{
+	char name[256];
+	int dir = open(path[0] == '/' ? "/" : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	const char *s = path;
+
+	while (dir >= 0) {
+		size_t len;
+		int next;
+
+		while (*s == '/')
+			s++;
+		len = strcspn(s, "/");
+		if (len >= sizeof name) {
+			(void)close(dir);
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(name, len ? s : ".", len ? len : 1);
+		name[len ? len : 1] = '\0';
+		s += len;
+		while (*s == '/')
+			s++;
+		if (*s == '\0') {   /* the last component: the caller's open */
+			next = open_at(dir, name, flags | O_NOFOLLOW | O_CLOEXEC, mode);
+			(void)close(dir);
+			return next >= 0 && (flags & O_PATH) ? refuse_link(next) : next;
+		}
+		next = open_at(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
+		(void)close(dir);
+		dir = next >= 0 ? refuse_link(next) : -1;
+	}
+	return -1;
+}
+
 /* The whole path, no symlink anywhere on it; -1 and errno on failure. */
 static int resolve(const char *path, uint64_t flags, uint64_t mode)
 {
@@ -78,6 +149,8 @@ static int resolve(const char *path, uint64_t flags, uint64_t mode)
 	do
 		fd = syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof how);
 	while (fd < 0 && errno == EINTR);
+	if (fd < 0 && errno == ENOSYS)
+		return resolve_by_walk(path, (int)flags, (mode_t)mode);
 	return (int)fd;
 }
 

@@ -38,6 +38,16 @@ expect_exit "-o through a symlinked directory: 125" 125 sr -W "$fx" -o "$fx/d/ne
 check "nothing created in the link's target" test ! -e "$locked/new"
 expect_exit "--report through a symlinked directory: 125" 125 sr -W "$fx" --report "$fx/d/r.json" -- /bin/true
 check "no report in the link's target" test -z "$(ls -A "$locked")"
+# Nested: the outer filter answers openat2 with ENOSYS, so the inner sandrun walks the
+# path itself (outputs.c); the same links must be refused there.
+expect_exit "nested: -o on a plain file works" 0 sr -W "$fx" -- "$SANDRUN" -o "$fx/plain" -- /bin/echo nested
+is "nested: the plain file got the output" "$(cat "$fx/plain" 2>/dev/null)" nested
+expect_exit "nested: -o on the planted symlink: 125" 125 sr -W "$fx" -- "$SANDRUN" -o "$fx/out" -- /bin/echo overwritten
+check "nested -o symlink: secret unchanged" unchanged
+expect_exit "nested: -o through a symlinked directory: 125" 125 sr -W "$fx" -- "$SANDRUN" -o "$fx/d/new" -- /bin/echo x
+check "nested: nothing created in the link's target" test ! -e "$locked/new"
+expect_exit "nested: -i on the planted symlink: 125" 125 sr -W "$fx" -- "$SANDRUN" -i "$fx/out" -- /bin/cat
+check "nested -i symlink: nothing of the secret reached the program" sh -c "! grep -qs secret '$TMPOUT'"
 # A hard link to the secret (as if fs.protected_hardlinks were off): truncating it would
 # write through; refused. Only root can make one to a root file here.
 if is_root; then
