@@ -20,13 +20,16 @@ none_left() {
 bounded() { timeout -s KILL 10 "$SANDRUN" ${RUN_USER:+--user $RUN_USER} "$@"; }
 
 # ---- #13.1: a stalled stderr delays neither the deadline nor the report ----
-# On a terminal: the program clears IXON and stops output with tcflow(TCOOFF), then makes
-# denied calls that --log-denied reports on that terminal. --foreground: sandrun stays in
-# the terminal's foreground group, as when typed at a shell.
+# On a terminal whose output is stopped: the program tries tcflow(TCOOFF) itself (the
+# filter refuses it now: TCXONC, filter.c), so the test stops the terminal from outside
+# first, as a user's ^S would, then the program makes denied calls that --log-denied
+# reports on that terminal. --foreground: sandrun stays in the terminal's foreground
+# group, as when typed at a shell.
 m=$(mark tty) rep=$fx/tty.json
 rm -f "$rep"
 timeout -s KILL 30 "$ATTACK/f_ptyrun" "$fx/tty.pty" /bin/sh -c \
-	'timeout --foreground -s KILL 10 "$@" >"$0.out"; echo $? >"$0.status"' "$fx/tty" \
+	'python3 -c "import termios; termios.tcflow(2, termios.TCOOFF)"
+	timeout --foreground -s KILL 10 "$@" >"$0.out"; echo $? >"$0.status"' "$fx/tty" \
 	"$SANDRUN" ${RUN_USER:+--user $RUN_USER} --log-denied -t 1 --report "$rep" -- \
 	"$ATTACK/sv_stall" tty "$m" >/dev/null 2>&1
 diag "$(tr '\n' ' ' <"$fx/tty.out" 2>/dev/null)"
