@@ -265,7 +265,8 @@ bool cgroup_enforces_memory(void);               /* -m is memory.max: no RLIMIT_
 bool cgroup_enforces_procs(void);                /* pids.max is set: no RLIMIT_NPROC */
 void cgroup_child_join(void);                    /* child, first step after fork */
 void cgroup_kill(void);                          /* parent: cgroup.kill, once the run ends */
-const struct cgroup_stats *cgroup_finish(void);  /* read the counters, empty, rmdir */
+/* Reads the counters, empties and removes the cgroup; later calls return the same counters. */
+const struct cgroup_stats *cgroup_finish(void);
 int cgroup_cleanup(void);                        /* --cleanup: leftovers of SIGKILLed runs */
 size_t cgroup_protections(const struct limits *lim, struct protection *out, size_t max);
 

@@ -131,12 +131,13 @@ is "next run: no run cgroup left" "$(run_dirs)" ""
 # enabled for its children, and a shell of that uid in one of them. sandrun as that uid
 # makes its run cgroup beside its own.
 deleg=$cgroot/t80-deleg.$$
-if have setpriv && mkdir "$deleg" 2>/dev/null; then
+# bash, not sh: busybox's sh would run its own setpriv applet, which has no --reuid.
+if setpriv --help 2>&1 | grep -q -- --reuid && mkdir "$deleg" 2>/dev/null; then
 	fx=$(fixture)
 	echo "+memory +pids" >"$deleg/cgroup.subtree_control" && mkdir "$deleg/shell" &&
 		chown "$RUN_UID:$RUN_UID" "$deleg" "$deleg/cgroup.procs" "$deleg/shell" "$deleg/shell/cgroup.procs"
 	expect_exit "delegated subtree: a uid's run is OOM-killed under -m 64M (--cgroup on)" 137 \
-		sh -c 'echo $$ >"$1/shell/cgroup.procs" && shift && exec "$@"' sh "$deleg" \
+		bash -c 'echo $$ >"$1/shell/cgroup.procs" && shift && exec "$@"' bash "$deleg" \
 		setpriv --reuid="$RUN_UID" --regid="$RUN_UID" --clear-groups \
 		"$SANDRUN" --cgroup on --report "$fx/r.json" -t 60 -m 64M -- "$probe" hog 512
 	rep=$fx/r.json
@@ -146,7 +147,7 @@ if have setpriv && mkdir "$deleg" 2>/dev/null; then
 	is "delegated: no run cgroup left" "$(ls "$deleg" | grep '^sandrun-run-' || true)" ""
 	rmdir "$deleg/shell" "$deleg" || diag "could not remove $deleg"
 else
-	skip "delegated subtree: needs setpriv and mkdir in $cgroot"
+	skip "delegated subtree: needs util-linux setpriv and mkdir in $cgroot"
 	for _ in 1 2 3 4; do skip "delegated subtree"; done
 fi
 
