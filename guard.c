@@ -104,6 +104,21 @@ static uint64_t bound_ms(void)
 	return bound;
 }
 
+void guard_init(void)
+{
+	struct sigaction sa;
+
+	/*
+	 * A reader of sandrun's stdout or stderr that went away must not end sandrun before
+	 * it killed the run and wrote the report: each write sees EPIPE instead (a lost
+	 * --help or policy is then exit 125, a lost log line is counted).
+	 */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	if (sigemptyset(&sa.sa_mask) != 0 || sigaction(SIGPIPE, &sa, NULL) != 0)
+		die_sys("sigaction(SIGPIPE)");
+}
+
 void guard_set_deadline(uint64_t deadline_ms)
 {
 	run_deadline_ms = deadline_ms;
@@ -131,9 +146,8 @@ void guard_write_stderr(const char *buf, size_t len)
 			}
 		}
 		disarm_timer();
-	} else {
-		cut = bound == 0;
 	}
+	/* A line dropped because the deadline has passed says nothing about stderr itself. */
 	if (done < len) {
 		dropped_lines++;
 		dropped_bytes += len - done;

@@ -122,14 +122,12 @@ void pgroup_init(void)
 	/*
 	 * sandrun takes the terminal back from a background position, and writes to it or
 	 * restores its termios while the program may own the foreground: never stop for it.
-	 * SIGPIPE: a reader of sandrun's stderr that went away must not end sandrun before
-	 * it killed the run and wrote the report; each write sees EPIPE instead. All three
-	 * are back at SIG_DFL in the child (reset_signals): SIG_IGN would survive execve.
+	 * Both, and SIGPIPE (guard_init), are back at SIG_DFL in the child (reset_signals):
+	 * SIG_IGN would survive execve.
 	 */
 	sa.sa_handler = SIG_IGN;
-	if (sigaction(SIGTTOU, &sa, NULL) != 0 || sigaction(SIGTTIN, &sa, NULL) != 0 ||
-	    sigaction(SIGPIPE, &sa, NULL) != 0)
-		die_sys("sigaction(SIGTTOU, SIGTTIN, SIGPIPE)");
+	if (sigaction(SIGTTOU, &sa, NULL) != 0 || sigaction(SIGTTIN, &sa, NULL) != 0)
+		die_sys("sigaction(SIGTTOU, SIGTTIN)");
 }
 
 /* ---- the child's side, between fork and execve ---- */

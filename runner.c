@@ -1515,6 +1515,7 @@ int main(int argc, char **argv)
 	int prog;
 
 	ensure_stdio_open();
+	guard_init();                 /* EPIPE, not SIGPIPE, on every output of sandrun */
 	report_policy = &p;
 	prog = parse_options(argc, argv, &p, &cli);
 	p.argv = argv + prog;

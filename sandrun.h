@@ -201,6 +201,7 @@ _Noreturn void pgroup_child_report(int stage, int err, const char *msg);   /* pi
 void pgroup_child_send_listener(int listener);   /* to sandrun (SCM_RIGHTS), then closed */
 
 /* ---- guard.c: sandrun's stderr and the terminal, shared with the program ---- */
+void guard_init(void);                          /* first in main: SIGPIPE ignored */
 void guard_write_stderr(const char *buf, size_t len);   /* bounded; what misses is counted */
 void guard_set_deadline(uint64_t deadline_ms);   /* bound writes by it too; 0 = none */
 void guard_dropped(uint64_t *lines, uint64_t *bytes);   /* stderr writes cut off or failed */
