@@ -177,16 +177,28 @@ for entry in $KERNELS; do
 	[ -n "$image" ] || die "$suite: no linux-image-$flavour"
 	kdir=$cache/kernel/$image
 	if [ ! -s "$kdir/vmlinuz" ]; then
-		say "$suite: downloading $image"
-		fetch "$cache/debs/$suite-$darch" "$image"
+		# Newer Debian kernels split linux-image-V-F into linux-binary-V-F (vmlinuz),
+		# linux-modules-V-F and linux-base-V-F (config): the first that has it is used.
 		mkdir -p "$kdir"
-		deb=$(ls "$cache/debs/$suite-$darch/${image}"_*.deb | head -n 1)
-		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$kdir" --wildcards './boot/vmlinuz-*' './boot/config-*' 2>/dev/null ||
-			dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$kdir" --wildcards './boot/vmlinuz-*'
-		mv "$kdir"/boot/vmlinuz-* "$kdir/vmlinuz"
-		[ -e "$kdir"/boot/config-* ] && mv "$kdir"/boot/config-* "$kdir/config"
-		rm -rf "$kdir/boot"
+		ver=${image#linux-image-}
+		for pkg in "$image" "linux-binary-$ver" "linux-base-$ver"; do
+			[ -s "$kdir/vmlinuz" ] && [ -s "$kdir/config" ] && break
+			apt-cache "${apt_opts[@]}" show "$pkg" >/dev/null 2>&1 || continue
+			say "$suite: downloading $pkg"
+			fetch "$cache/debs/$suite-$darch" "$pkg"
+			deb=$(ls "$cache/debs/$suite-$darch/${pkg}"_*.deb | head -n 1)
+			list=$(dpkg-deb -c "$deb" | awk '{ print $NF }')
+			for want in vmlinuz config; do
+				member=$(grep -m1 "^\./boot/$want-" <<<"$list" || true)
+				[ -n "$member" ] && [ ! -s "$kdir/$want" ] || continue
+				dpkg-deb --fsys-tarfile "$deb" | tar -xO "$member" >"$kdir/$want.part"
+				mv "$kdir/$want.part" "$kdir/$want"
+			done
+		done
+		[ -s "$kdir/vmlinuz" ] || { rm -rf "$kdir"; die "$suite: no ./boot/vmlinuz-* in $image or its parts"; }
 	fi
+	# Debian's CONFIG_LSM since 5.13 (used when the package has no config file).
+	[ -s "$kdir/config" ] || echo 'CONFIG_LSM="landlock,lockdown,yama,loadpin,safesetid,integrity,apparmor,selinux,smack,tomoyo,bpf"' >"$kdir/config"
 	lsm=$(sed -n 's/^CONFIG_LSM="\(.*\)"$/\1/p' "$kdir/config" 2>/dev/null || true)
 	case ",$lsm," in *,landlock,*) ;; *) lsm=${lsm:+$lsm,}landlock ;; esac
 	case $expect in
