@@ -11,7 +11,8 @@
 # Everything is fetched with apt-get download through a private apt configuration (its
 # own sources.list, state and cache under $KERNELS_CACHE, default .cache/kernels in the
 # tree, which make clean leaves alone). The host's apt sources are never changed and no
-# kernel is installed: only ./boot/vmlinuz-* is unpacked from each package.
+# kernel is installed: only ./boot/vmlinuz-* and ./boot/config-* (or, in the newer split
+# packages, /usr/lib/modules/VERSION/{vmlinuz,config}) are unpacked.
 #
 # Environment: ARCH (x86_64 or aarch64), KERNELS (list of SUITE:FLAVOUR:EXPECT, EXPECT
 # "run" for kernels with Landlock ABI >= 3, "refuse" for those below), GUEST_TESTS,
@@ -178,7 +179,8 @@ for entry in $KERNELS; do
 	kdir=$cache/kernel/$image
 	if [ ! -s "$kdir/vmlinuz" ]; then
 		# Newer Debian kernels split linux-image-V-F into linux-binary-V-F (vmlinuz),
-		# linux-modules-V-F and linux-base-V-F (config): the first that has it is used.
+		# linux-modules-V-F and linux-base-V-F (config), under /usr/lib/modules/V-F/
+		# instead of /boot: only those two members are unpacked, from where they are.
 		mkdir -p "$kdir"
 		ver=${image#linux-image-}
 		for pkg in "$image" "linux-binary-$ver" "linux-base-$ver"; do
@@ -189,7 +191,7 @@ for entry in $KERNELS; do
 			deb=$(ls "$cache/debs/$suite-$darch/${pkg}"_*.deb | head -n 1)
 			list=$(dpkg-deb -c "$deb" | awk '{ print $NF }')
 			for want in vmlinuz config; do
-				member=$(grep -m1 "^\./boot/$want-" <<<"$list" || true)
+				member=$(grep -m1 -E "^\./boot/$want-|^\./usr/lib/modules/[^/]+/$want\$" <<<"$list" || true)
 				[ -n "$member" ] && [ ! -s "$kdir/$want" ] || continue
 				dpkg-deb --fsys-tarfile "$deb" | tar -xO "$member" >"$kdir/$want.part"
 				mv "$kdir/$want.part" "$kdir/$want"
