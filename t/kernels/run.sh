@@ -11,12 +11,13 @@
 # Everything is fetched with apt-get download through a private apt configuration (its
 # own sources.list, state and cache under $KERNELS_CACHE, default .cache/kernels in the
 # tree, which make clean leaves alone). The host's apt sources are never changed and no
-# kernel is installed: only ./boot/vmlinuz-* is unpacked from each package.
+# kernel is installed: only ./boot/vmlinuz-* and ./boot/config-* (or, in the newer split
+# packages, /usr/lib/modules/VERSION/{vmlinuz,config}) are unpacked.
 #
 # Environment: ARCH (x86_64 or aarch64), KERNELS (list of SUITE:FLAVOUR:EXPECT, EXPECT
 # "run" for kernels with Landlock ABI >= 3, "refuse" for those below), GUEST_TESTS,
 # MIRROR (default: the host's Debian mirror), BOOT_TIMEOUT (seconds, default 1800),
-# QEMU_ACCEL (tcg or kvm; default kvm when /dev/kvm is usable), KERNELS_CACHE. Without
+# QEMU_ACCEL (tcg, kvm or auto; default tcg), KERNELS_CACHE. Without
 # kvm the guest's time bounds are stretched (SANDRUN_TEST_SLOW=10, t/lib.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,8 +26,9 @@ arch=${1:-${ARCH:-x86_64}}
 cache=${KERNELS_CACHE:-$top/.cache/kernels}
 case $cache in /*) ;; *) cache=$top/$cache ;; esac
 timeout_s=${BOOT_TIMEOUT:-1800}
-# kvm when /dev/kvm can be opened and the guest is the host's arch, else tcg (software).
-accel=${QEMU_ACCEL:-auto}
+# tcg (software) by default: this host has a /dev/kvm on which qemu hangs before the
+# firmware prints anything. QEMU_ACCEL=kvm where kvm works; auto picks it when /dev/kvm opens.
+accel=${QEMU_ACCEL:-tcg}
 uid=${SANDRUN_TEST_UID:-65534}
 
 # The guest's test files, run in this order, each as root and then as $uid. The merger
@@ -177,16 +179,29 @@ for entry in $KERNELS; do
 	[ -n "$image" ] || die "$suite: no linux-image-$flavour"
 	kdir=$cache/kernel/$image
 	if [ ! -s "$kdir/vmlinuz" ]; then
-		say "$suite: downloading $image"
-		fetch "$cache/debs/$suite-$darch" "$image"
+		# Newer Debian kernels split linux-image-V-F into linux-binary-V-F (vmlinuz),
+		# linux-modules-V-F and linux-base-V-F (config), under /usr/lib/modules/V-F/
+		# instead of /boot: only those two members are unpacked, from where they are.
 		mkdir -p "$kdir"
-		deb=$(ls "$cache/debs/$suite-$darch/${image}"_*.deb | head -n 1)
-		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$kdir" --wildcards './boot/vmlinuz-*' './boot/config-*' 2>/dev/null ||
-			dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$kdir" --wildcards './boot/vmlinuz-*'
-		mv "$kdir"/boot/vmlinuz-* "$kdir/vmlinuz"
-		[ -e "$kdir"/boot/config-* ] && mv "$kdir"/boot/config-* "$kdir/config"
-		rm -rf "$kdir/boot"
+		ver=${image#linux-image-}
+		for pkg in "$image" "linux-binary-$ver" "linux-base-$ver"; do
+			[ -s "$kdir/vmlinuz" ] && [ -s "$kdir/config" ] && break
+			apt-cache "${apt_opts[@]}" show "$pkg" >/dev/null 2>&1 || continue
+			say "$suite: downloading $pkg"
+			fetch "$cache/debs/$suite-$darch" "$pkg"
+			deb=$(ls "$cache/debs/$suite-$darch/${pkg}"_*.deb | head -n 1)
+			list=$(dpkg-deb -c "$deb" | awk '{ print $NF }')
+			for want in vmlinuz config; do
+				member=$(grep -m1 -E "^\./boot/$want-|^\./usr/lib/modules/[^/]+/$want\$" <<<"$list" || true)
+				[ -n "$member" ] && [ ! -s "$kdir/$want" ] || continue
+				dpkg-deb --fsys-tarfile "$deb" | tar -xO "$member" >"$kdir/$want.part"
+				mv "$kdir/$want.part" "$kdir/$want"
+			done
+		done
+		[ -s "$kdir/vmlinuz" ] || { rm -rf "$kdir"; die "$suite: no ./boot/vmlinuz-* in $image or its parts"; }
 	fi
+	# Debian's CONFIG_LSM since 5.13 (used when the package has no config file).
+	[ -s "$kdir/config" ] || echo 'CONFIG_LSM="landlock,lockdown,yama,loadpin,safesetid,integrity,apparmor,selinux,smack,tomoyo,bpf"' >"$kdir/config"
 	lsm=$(sed -n 's/^CONFIG_LSM="\(.*\)"$/\1/p' "$kdir/config" 2>/dev/null || true)
 	case ",$lsm," in *,landlock,*) ;; *) lsm=${lsm:+$lsm,}landlock ;; esac
 	case $expect in
