@@ -181,7 +181,7 @@ enum cond_op {
 #define ARG_NO_BIT32(i, v)     .op = NO_BIT32, .value = (uint32_t)(v), .text = #v, .arg = i
 /* A value read when the filter is built (build_program, in sandrun before fork), named by
  * one of enum value_src: the row compares the argument with sandrun's own pid or group. */
-#define ARG_EQ32_AT_BUILD(i, src_) .op = EQ32, .src = src_, .text = #src_, .arg = i
+#define ARG_EQ32_AT_BUILD(i, src_) .op = EQ32, .src = (src_), .text = #src_, .arg = i
 
 /* Where a row's compared value comes from. sandrun's pid and process group id are known
  * in the parent that builds the filter and do not change during the run; no process of

@@ -172,6 +172,15 @@ void guard_save_terminal(void)
 	}
 }
 
+/* Member by member: struct termios has padding, so memcmp could see a difference that is
+ * none (and then only cost one needless tcsetattr). */
+static bool same_termios(const struct termios *a, const struct termios *b)
+{
+	return a->c_iflag == b->c_iflag && a->c_oflag == b->c_oflag && a->c_cflag == b->c_cflag &&
+	       a->c_lflag == b->c_lflag && memcmp(a->c_cc, b->c_cc, sizeof a->c_cc) == 0 &&
+	       cfgetispeed(a) == cfgetispeed(b) && cfgetospeed(a) == cfgetospeed(b);
+}
+
 /*
  * One terminal back as saved, under the write bound (a tty's ioctls wait for its write
  * lock, interruptibly). Results are not checked on purpose: a terminal that hung up
@@ -187,7 +196,7 @@ static void restore_one(int fd, const struct saved_terminal *t)
 	/* Only the stall seen on a write proves the program stopped the output. */
 	if (stalled)
 		(void)tcflow(fd, TCOON);
-	if (tcgetattr(fd, &now_tio) == 0 && memcmp(&now_tio, &t->tio, sizeof now_tio) != 0)
+	if (tcgetattr(fd, &now_tio) == 0 && !same_termios(&now_tio, &t->tio))
 		(void)tcsetattr(fd, TCSANOW, &t->tio);
 	if (t->has_ws && ioctl(fd, TIOCGWINSZ, &now_ws) == 0 &&
 	    memcmp(&now_ws, &t->ws, sizeof now_ws) != 0)

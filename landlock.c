@@ -662,7 +662,7 @@ static void read_overlay_layers(struct mount_row *m, const char *line)
 	for (const char *o = opts + 1; *o; o += *o == ',') {
 		size_t k = 0;
 
-		while (k < sizeof keys / sizeof keys[0] && strncmp(o, keys[k].key, strlen(keys[k].key)))
+		while (k < sizeof keys / sizeof keys[0] && strncmp(o, keys[k].key, strlen(keys[k].key)) != 0)
 			k++;
 		if (k < sizeof keys / sizeof keys[0])
 			o = add_layer_list(m, o + strlen(keys[k].key), keys[k].is_list);
@@ -1092,7 +1092,7 @@ static const char *parse_port(const char *s, uint16_t *out)
 
 void landlock_add_ports(struct port_list *l, const char *opt, const char *arg, bool zero_ok)
 {
-	struct port_range r;
+	struct port_range r = { 0, 0 };
 	const char *end = parse_port(arg, &r.first);
 	struct port_range *grown;
 

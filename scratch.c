@@ -126,6 +126,23 @@ static int open_subdir(int dir_fd, const char *name)
 	return fd;
 }
 
+/* A non-empty sub-dir n of fd: pushed onto the stack (1), or with the stack full renamed
+ * up to the top, to be emptied from there (0); -1 on failure. */
+static int push_subdir(int fd, const char *n, int *stack, int *depth)
+{
+	char up[32];
+
+	if (*depth == MAX_DEPTH) {
+		random_name(up, sizeof up, "deep-");
+		return renameat(fd, n, stack[0], up) == 0 ? 0 : -1;
+	}
+	stack[*depth] = open_subdir(fd, n);
+	if (stack[*depth] < 0)
+		return -1;
+	(*depth)++;
+	return 1;
+}
+
 /*
  * One pass over the entries of stack[*depth - 1]: files, links, sockets and empty dirs
  * are unlinked; the first non-empty dir is pushed (or, at MAX_DEPTH, renamed up to the
@@ -145,28 +162,17 @@ static int clear_level(int *stack, int *depth)
 	rewinddir(d);   /* the dup shares the offset an earlier pass moved */
 	while (pushed == 0 && (errno = 0, e = readdir(d)) != NULL) {
 		const char *n = e->d_name;
-		char up[32];
+		bool is_dir;
 
 		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
 			continue;
 		if (unlinkat(fd, n, 0) == 0 || errno == ENOENT)
 			continue;
-		if (errno != EISDIR && errno != EPERM)
-			pushed = -1;
-		else if (unlinkat(fd, n, AT_REMOVEDIR) == 0)
+		is_dir = errno == EISDIR || errno == EPERM;   /* unlink(2) of a directory */
+		if (is_dir && unlinkat(fd, n, AT_REMOVEDIR) == 0)
 			continue;
-		else if (errno != ENOTEMPTY && errno != EEXIST)
-			pushed = -1;
-		else if (*depth == MAX_DEPTH) {
-			random_name(up, sizeof up, "deep-");
-			if (renameat(fd, n, stack[0], up) != 0)
-				pushed = -1;
-		} else if ((stack[*depth] = open_subdir(fd, n)) < 0) {
-			pushed = -1;
-		} else {
-			(*depth)++;
-			pushed = 1;
-		}
+		pushed = is_dir && (errno == ENOTEMPTY || errno == EEXIST) ? push_subdir(fd, n, stack, depth)
+									    : -1;
 	}
 	if (e == NULL && errno != 0)
 		pushed = -1;
