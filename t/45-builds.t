@@ -110,17 +110,18 @@ check "-T: planted links removed" empty
 expect_exit "-T: 3000 nested dirs" 0 st -T -- "$ATTACK/b_scratch" deep 3000
 check "-T: a 3000-deep tree is removed" empty
 
-# The job -T exists for: gcc needs a writable TMPDIR for its temporary files. The output
-# is run through the dynamic loader: the linker's chmod +x is denied (issue 16.3's part).
-if have gcc && [ -x /lib64/ld-linux-x86-64.so.2 ]; then
+# The job -T exists for: gcc needs a writable TMPDIR for its temporary files. The linker's
+# chmod +x there is made by sandrun (metadata.c: the scratch dir is a -W dir), so the
+# output runs as it is.
+if have gcc; then
 	printf '#include <stdio.h>\nint main(void) { puts("built"); return 0; }\n' > "$fx/hello.c"
 	owned_by_run "$fx/hello.c"
 	expect_exit "-T: gcc compiles and links in the scratch dir" 0 st -T -- /bin/sh -c \
-		'cd "$TMPDIR" && gcc -o hello '"$fx"'/hello.c && /lib64/ld-linux-x86-64.so.2 ./hello'
+		'cd "$TMPDIR" && gcc -o hello '"$fx"'/hello.c && ./hello'
 	is "-T: the built program ran" "$(cat "$TMPOUT")" built
 	check "-T: gcc's files removed" empty
 else
-	for i in 1 2 3; do skip "gcc or /lib64/ld-linux-x86-64.so.2 not installed"; done
+	for i in 1 2 3; do skip "gcc not installed"; done
 fi
 
 # --- --allow-pty: new pseudo-terminals of the run's own (#16.5) ---
