@@ -3,6 +3,8 @@
  *
  *   sysloop getppid N   N raw getppid() calls (no libc caching: syscall(2) directly)
  *   sysloop read N      N one-byte read()s from /dev/zero
+ *   sysloop openat N    N openat("/dev/null") + close() pairs: openat's row tests its mode
+ *                       argument (no setuid/setgid bits, filter.c), getppid's tests nothing
  *
  * Prints the mean nanoseconds per call, timed with CLOCK_MONOTONIC around the loop only,
  * so the process's own startup does not count. Run it bare and under a sandbox: the
@@ -41,17 +43,27 @@ static void loop_read(long n)
 	close(fd);
 }
 
+static void loop_openat(long n)
+{
+	for (long i = 0; i < n; i++) {
+		int fd = openat(AT_FDCWD, "/dev/null", O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0 || close(fd) != 0)
+			fail("openat /dev/null");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	bench_name = "sysloop";
 	static const struct { const char *name; void (*loop)(long); } loops[] = {
-		{ "getppid", loop_getppid }, { "read", loop_read },
+		{ "getppid", loop_getppid }, { "read", loop_read }, { "openat", loop_openat },
 	};
 	char *end;
 	long n = argc == 3 ? strtol(argv[2], &end, 10) : 0;
 
 	if (argc != 3 || *end != '\0' || n <= 0) {
-		fprintf(stderr, "usage: sysloop getppid|read N\n");
+		fprintf(stderr, "usage: sysloop getppid|read|openat N\n");
 		return 2;
 	}
 	for (size_t i = 0; i < sizeof loops / sizeof loops[0]; i++) {
