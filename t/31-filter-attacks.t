@@ -163,6 +163,17 @@ for line in sys.stdin:
 	as_run_uid "$ATTACK/fa_dgram" "$sock" >/dev/null 2>&1
 	echo >&"${LISTENER[1]}"; read -r got <&"${LISTENER[0]}"
 	check "dgram: the same attack outside the sandbox reaches it ($got datagrams)" test "$got" -gt 0
+	# Port rules lift the plain "no socket()" row for TCP; the datagram pair row stays.
+	if "$SANDRUN" --allow-connect 9 --print-policy >/dev/null 2>&1; then
+		expect_exit "dgram: with port rules no datagram pair either" 0 \
+			sr --allow-connect 9 -- "$ATTACK/fa_dgram" "$sock"
+		check "dgram: port rules: socketpair(SOCK_DGRAM) EPERM" \
+			grep -qx "socketpair SOCK_DGRAM: EPERM" "$TMPOUT"
+		echo >&"${LISTENER[1]}"; read -r got <&"${LISTENER[0]}"
+		is "dgram: port rules: the outside listener received nothing" "$got" 0
+	else
+		for i in 1 2 3; do skip "no port rules on this kernel (Landlock ABI < 4)"; done
+	fi
 	expect_exit "dgram: with --allow-unix datagram pairs work" 1 sr --allow-unix -- "$ATTACK/fa_dgram" "$sock"
 	echo >&"${LISTENER[1]}"; read -r got <&"${LISTENER[0]}"
 	exec {LISTENER[1]}>&-
