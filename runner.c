@@ -17,8 +17,11 @@
  * - Verdicts are measured (decide()): cpu-limit needs -c and the CPU time used, output-
  *   limit needs -f; a signal alone is "signaled".
  * Does not:
- * - confine anything itself: Landlock (landlock.c), seccomp (filter.c) and the process
- *   group (pgroup.c) do, each in its own file.
+ * - confine anything itself: Landlock (landlock.c), seccomp (filter.c), the process
+ *   group (pgroup.c) and the cgroup per run (cgroup.c) do, each in its own file; so do
+ *   the chmod and utime calls sandrun makes beneath -W dirs (metadata.c), the -T scratch
+ *   dir (scratch.c), --user names and the run user's environment (account.c), and the
+ *   bounds on sandrun's own stderr writes and the terminal's restore (guard.c).
  */
 #include "sandrun.h"
 
