@@ -46,6 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *base[MAX_LINES + 1] = { 0 }, *want[2 * MAX_LINES + 2] = { 0 };
 	const char *items[MAX_LINES];
 	struct cli cli = { 0 };
+	const struct strlist no_preset = { NULL, 0 };   /* --user's HOME/USER/LOGNAME, -T's TMPDIR */
 	size_t nbase = 0, nwant;
 
 	if (size < 1)
@@ -69,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	cli.env.items = items;
 	environ = base;
-	env = build_env(&cli);
+	env = build_env(&cli, &no_preset);
 	environ = saved;
 	nwant = reference(base, cli.clean_env, &cli.env, want);
 	for (size_t i = 0; i <= nwant; i++)
