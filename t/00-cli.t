@@ -7,7 +7,8 @@
 expect_exit "--help exits 0" 0 "$SANDRUN" --help
 for opt in timeout chdir clean-env env user allow-write deny-read allow-read allow-unix \
 	allow-net allow-metadata cpu memory data fsize procs nofile stdin stdout stderr report \
-	log-denied print-policy help version tmpdir allow-pty; do
+	log-denied print-policy help version tmpdir allow-pty allow-ipc report-fd hide \
+	allow-connect allow-bind cgroup cleanup; do
 	check "--help lists --$opt" grep -q -- "--$opt " "$TMPOUT"
 done
 # README's usage block is the --help text: an option added without docs fails here.
